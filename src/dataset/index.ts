@@ -1,0 +1,2 @@
+// Public API of the dataset layer: named exports only.
+export {};

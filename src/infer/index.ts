@@ -1,0 +1,2 @@
+// Public API of the infer layer: named exports only.
+export {};

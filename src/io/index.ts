@@ -1,0 +1,2 @@
+// Public API of the io layer: named exports only.
+export {};

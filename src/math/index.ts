@@ -1,0 +1,2 @@
+// Public API of the math layer: named exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of the ml layer: named exports only.
+export {};

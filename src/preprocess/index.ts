@@ -1,0 +1,2 @@
+// Public API of the preprocess layer: named exports only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of the simulate layer: named exports only.
+export type * from './engine.js';
