@@ -1,10 +1,10 @@
 /**
  * Layer map (see README): a module may import only from its own layer or a lower one.
- * Floors: 1 math, core · 2 structure, spectrum · 3 io, preprocess, simulate · 4 dataset · 5 ml · 6 infer · 7 cli, web.
+ * Floors: 1 math, core · 2 structure, spectrum · 3 io, preprocess, simulate · 4 dataset · 5 ml · 6 infer, pipeline · 7 cli, web.
  * Within floor 3 the order is io → preprocess → simulate (simulate may read files and preprocess; not the reverse).
  * Within floor 1, core may use math; within floor 2, spectrum may use structure.
  */
-const order = ['math', 'core', 'structure', 'spectrum', 'io', 'preprocess', 'simulate', 'dataset', 'ml', 'infer', 'cli', 'web'];
+const order = ['math', 'core', 'structure', 'spectrum', 'io', 'preprocess', 'simulate', 'dataset', 'ml', 'infer', 'pipeline', 'cli', 'web'];
 const forbidden = [
   {
     name: 'no-circular',
@@ -26,6 +26,13 @@ order.forEach((lower, i) => {
   });
 });
 // web is a face like cli; cli may start the web server (serve), web never imports cli.
+forbidden.push({
+  name: 'layer-web-cli',
+  severity: 'error',
+  comment: 'src/web may not import from src/cli.',
+  from: { path: '^src/web/' },
+  to: { path: '^src/cli/' },
+});
 module.exports = {
   forbidden,
   options: {

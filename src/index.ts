@@ -9,3 +9,4 @@ export * from './simulate/index.js';
 export * from './dataset/index.js';
 export * from './ml/index.js';
 export * from './infer/index.js';
+export * from './pipeline/index.js';

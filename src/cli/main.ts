@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { SpecfuseError } from '../core/errors.js';
 import { reportError } from './context.js';
 import { VERSION } from '../core/version.js';
 
@@ -19,6 +20,14 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const r of registrars) r(program);
+  program.argument('[command]').action((name: string | undefined) => {
+    if (name === undefined) {
+      program.outputHelp();
+      return;
+    }
+    const known = program.commands.map((c) => c.name());
+    throw new SpecfuseError('invalid-argument', `unknown command '${name}' (commands: ${known.join(', ') || 'none'})`);
+  });
   return program;
 }
 
