@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { SpecfuseError } from '../../core/errors.js';
+import { type StudyEvent, runStudy } from '../../pipeline/study.js';
+import { tableMarkdown } from '../../pipeline/table.js';
+import { jsonReplacer, makeOutput, numberOption } from '../context.js';
+
+/** `specfuse run [CONFIG]`: the main job, end to end (campaign → dataset → evaluation → models → report). */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'run a whole study end to end: simulate a campaign, train and evaluate single-mode vs fused models, write the report (default: the shipped NMC study)',
+    )
+    .argument('[config]', 'campaign config (JSON); default: the shipped study')
+    .option('--out <dir>', 'output folder (resumes if it holds an earlier run of the same study)', 'results')
+    .option('--quick', 'a small study that exercises every stage in a few minutes')
+    .option('--workers <n>', 'simulation worker threads (default: all cores)')
+    .option('--folds <k>', 'grouped cross-validation folds', '5')
+    .option('--bootstrap <n>', 'bootstrap resamples for the 95 % intervals', '1000')
+    .option('--json', 'print one JSON document with the result')
+    .action(async (configPath: string | undefined, opts: Record<string, string | boolean | undefined>) => {
+      const out = makeOutput(Boolean(opts.json));
+      let config: unknown;
+      if (configPath !== undefined) {
+        let text: string;
+        try {
+          text = readFileSync(configPath, 'utf8');
+        } catch (e) {
+          throw new SpecfuseError('not-found', `cannot read the config: ${(e as Error).message}`, { file: configPath });
+        }
+        try {
+          config = JSON.parse(text);
+        } catch (e) {
+          throw new SpecfuseError('parse', `not valid JSON: ${(e as Error).message}`, { file: configPath });
+        }
+      }
+      const workers = numberOption(opts.workers as string | undefined, 'workers', { min: 1, max: 256, integer: true });
+      const folds = numberOption(opts.folds as string, 'folds', { min: 2, max: 50, integer: true })!;
+      const bootstrap = numberOption(opts.bootstrap as string, 'bootstrap', { min: 10, max: 100000, integer: true })!;
+      const showBar = !opts.json && process.stderr.isTTY;
+      let bar: cliProgress.SingleBar | undefined;
+      const onEvent = (e: StudyEvent) => {
+        if (opts.json) {
+          process.stderr.write(`${JSON.stringify({ event: e }, jsonReplacer)}\n`);
+          return;
+        }
+        if (e.type === 'stage') {
+          bar?.stop();
+          bar = undefined;
+          process.stderr.write(`[${e.stage}] ${e.message}\n`);
+        } else if (e.type === 'campaign') {
+          const ce = e.event;
+          if (ce.type === 'plan')
+            process.stderr.write(
+              `[campaign] ${ce.created ? 'planned' : 'resuming'}: ${ce.structures} structures, ${ce.jobs} jobs\n`,
+            );
+          else if (ce.type === 'start') {
+            process.stderr.write(
+              `[campaign] ${ce.done}/${ce.total} jobs already done, ${ce.runnable} to run on ${ce.workers} worker(s)\n`,
+            );
+            if (showBar) {
+              bar = new cliProgress.SingleBar(
+                { format: '[campaign] {bar} {value}/{total} jobs | {rate}/min | ETA {eta_formatted}', noTTYOutput: true },
+                cliProgress.Presets.shades_classic,
+              );
+              bar.start(ce.total, ce.done, { rate: '–' });
+            }
+          } else if (ce.type === 'job') {
+            if (bar) bar.update(ce.done + ce.failed, { rate: ce.rate.toFixed(1) });
+            else if ((ce.done + ce.failed) % 25 === 0 || ce.done + ce.failed === ce.total)
+              process.stderr.write(
+                `[campaign] ${ce.done}/${ce.total} done, ${ce.failed} failed, ${ce.rate.toFixed(1)} jobs/min, ETA ${ce.etaSeconds === null ? '?' : `${Math.round(ce.etaSeconds)} s`}\n`,
+              );
+          } else if (ce.type === 'finish') {
+            bar?.stop();
+            bar = undefined;
+            process.stderr.write(`[campaign] finished in ${ce.elapsedSeconds.toFixed(1)} s\n`);
+          }
+        } else if (e.type === 'cv') {
+          process.stderr.write(`[evaluate] ${e.done}/${e.total} ${e.label}\n`);
+        }
+      };
+      const result = await runStudy({
+        out: resolve(opts.out as string),
+        ...(config !== undefined ? { config } : {}),
+        ...(configPath !== undefined ? { configFile: configPath } : {}),
+        quick: Boolean(opts.quick),
+        ...(workers !== undefined ? { workers } : {}),
+        folds,
+        bootstrap,
+        onEvent,
+      });
+      bar?.stop();
+      out.result(
+        result,
+        () =>
+          `\n${tableMarkdown(result.table)}\n\n${result.conclusion}\n\nWrote ${Object.values(result.files).join(', ')} (${result.elapsedSeconds.toFixed(0)} s).`,
+      );
+    });
+}

@@ -1,0 +1,109 @@
+import { VERSION } from '../core/version.js';
+import { plotSpectra } from '../io/plot/index.js';
+import type { MlDataset } from '../ml/data.js';
+import { type StudyTable, formatCell, humanMode, humanTarget, verdicts } from './table.js';
+
+/**
+ * The study's report: one self-contained HTML file (inline SVG plots, no external resources) with the conclusion,
+ * the single-vs-fused table, and the mean simulated spectrum of every mode per defect class.
+ */
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const METRIC_LABEL: Record<string, string> = { r2: 'R²', mae: 'MAE', rmse: 'RMSE', accuracy: 'Accuracy', f1: 'F1', auc: 'AUC' };
+
+function tableHtml(table: StudyTable): string {
+  const targets = table.targets.filter((t) => !t.skipped);
+  const best = new Map<string, string>();
+  for (const v of verdicts(table)) best.set(v.target, v.bestSingle.label);
+  const head1 = targets.map((t) => `<th colspan="${t.metrics.length}">${escapeHtml(humanTarget(t.name))}</th>`).join('');
+  const head2 = targets.flatMap((t) => t.metrics.map((m) => `<th>${METRIC_LABEL[m] ?? m}</th>`)).join('');
+  const body = table.rows
+    .map((r) => {
+      const cls = r.kind === 'single' ? 'single' : 'fusion';
+      const cells = targets
+        .flatMap((t) =>
+          t.metrics.map((m) => {
+            const mark = best.get(t.name) === r.label && r.kind === 'single' ? ' class="best"' : '';
+            return `<td${mark}>${escapeHtml(formatCell(r.metrics[t.name]?.[m]))}</td>`;
+          }),
+        )
+        .join('');
+      return `<tr class="${cls}"><th scope="row">${escapeHtml(r.label)}</th>${cells}</tr>`;
+    })
+    .join('\n');
+  return `<table id="evaluation-table"><thead><tr><th rowspan="2">modes</th>${head1}</tr><tr>${head2}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function classOf(ds: MlDataset, i: number): string {
+  const ov = (ds.labels.o_vacancy?.[i] ?? 0) > 0.5;
+  const as = (ds.labels.antisite?.[i] ?? 0) > 0.5;
+  return ov && as ? 'O vacancy + antisite' : ov ? 'O vacancy' : as ? 'antisite' : 'pristine';
+}
+
+async function meanSpectraPlots(ds: MlDataset, modes: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const mode of modes) {
+    const md = ds.modes[mode];
+    if (!md || md.X.length === 0) continue;
+    const groups = new Map<string, number[]>();
+    md.X.forEach((_, i) => {
+      const c = classOf(ds, i);
+      groups.set(c, [...(groups.get(c) ?? []), i]);
+    });
+    const series = [...groups.entries()].map(([label, idx]) => {
+      const mean = new Float64Array(md.grid.length);
+      for (const i of idx) {
+        const x = md.X[i]!;
+        for (let k = 0; k < mean.length; k++) mean[k]! += x[k]! / idx.length;
+      }
+      return { energy: md.grid, intensity: mean, label: `${label} (n=${idx.length})` };
+    });
+    const svg = await plotSpectra(series, {
+      title: `${humanMode(mode)}: mean simulated spectrum per defect class`,
+      width: 520,
+      height: 300,
+    });
+    out.push(`<figure class="plot" data-mode="${escapeHtml(mode)}">${svg}</figure>`);
+  }
+  return out;
+}
+
+export interface StudyReportInput {
+  readonly title: string;
+  readonly ds: MlDataset;
+  readonly table: StudyTable;
+  readonly conclusion: string;
+  readonly modes: readonly string[];
+  readonly excluded: readonly string[];
+  readonly config: unknown;
+}
+
+export async function studyReportHtml(r: StudyReportInput): Promise<string> {
+  const plots = await meanSpectraPlots(r.ds, r.modes);
+  const structures = new Set(r.ds.groups).size;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.title)} — specfuse report</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ccc;padding:4px 6px;text-align:right}
+thead th{background:#f0f0f0;text-align:center}tbody th{text-align:left}tr.fusion{background:#eef6ff}
+td.best{font-weight:bold}figure.plot{display:inline-block;margin:0.5em}p.conclusion{font-size:1.05em;line-height:1.5}
+pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:12px}
+</style></head><body>
+<h1>${escapeHtml(r.title)}</h1>
+<p>specfuse ${VERSION}, generated ${new Date().toISOString()}. ${structures} structures, ${r.ds.ids.length} samples; modes: ${r.modes.map(humanMode).map(escapeHtml).join(', ')}.${r.excluded.length ? ` Not in this build: ${r.excluded.map(humanMode).map(escapeHtml).join(', ')}.` : ''}</p>
+<h2>Conclusion</h2>
+<p class="conclusion" id="conclusion">${escapeHtml(r.conclusion)}</p>
+<h2>Single mode vs fusion</h2>
+<p>${escapeHtml(r.table.protocol)}. Brackets: 95 % cluster-bootstrap intervals. Bold: the best single mode per target.</p>
+${tableHtml(r.table)}
+<h2>Simulated spectra</h2>
+${plots.join('\n')}
+<h2>Study configuration</h2>
+<pre>${escapeHtml(JSON.stringify(r.config, null, 2))}</pre>
+</body></html>
+`;
+}

@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from './shared.js';
+
+/**
+ * The main job's quick run through the real CLI (issue 12): every mode and fusion in the table, finite metrics in
+ * range, the report and the other outputs written — and a rerun resumes instead of starting over.
+ * Checks shapes and ranges, not specific values.
+ */
+const out = mkdtempSync(join(tmpdir(), 'specfuse-quick-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function run() {
+  return spawnSync(
+    process.execPath,
+    [join(PROJECT_ROOT, 'bin', 'specfuse.js'), 'run', '--quick', '--out', out, '--bootstrap', '200', '--json'],
+    { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 540_000, maxBuffer: 64 * 1024 * 1024 },
+  );
+}
+
+describe('specfuse run --quick', () => {
+  it('runs the whole study and writes a complete, sane answer', () => {
+    const r = run();
+    expect(r.status, r.stderr.slice(-2000)).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const modes: string[] = result.modes;
+    expect(modes.length).toBeGreaterThanOrEqual(3);
+    const rows = result.table.rows as { kind: string; modes: string[]; metrics: Record<string, Record<string, { value: number; lo: number; hi: number }>> }[];
+    // every single mode, and the all-mode fusion
+    for (const m of modes) expect(rows.some((row) => row.kind === 'single' && row.modes.join() === m)).toBe(true);
+    expect(rows.some((row) => row.kind === 'all-fusion' && row.modes.length === modes.length)).toBe(true);
+    const live = (result.table.targets as { name: string; task: string; skipped?: string }[]).filter((t) => !t.skipped);
+    expect(live.map((t) => t.name)).toEqual(expect.arrayContaining(['o_vacancy', 'antisite']));
+    for (const row of rows)
+      for (const t of live) {
+        const ms = row.metrics[t.name]!;
+        for (const [name, c] of Object.entries(ms)) {
+          for (const v of [c.value, c.lo, c.hi]) expect(Number.isFinite(v), `${row.modes} ${t.name} ${name}`).toBe(true);
+          expect(c.lo).toBeLessThanOrEqual(c.hi + 1e-12);
+          if (['accuracy', 'f1', 'auc'].includes(name)) {
+            expect(c.value).toBeGreaterThanOrEqual(0);
+            expect(c.value).toBeLessThanOrEqual(1);
+          }
+          if (name === 'r2') expect(c.value).toBeLessThanOrEqual(1);
+          if (name === 'mae') expect(c.value).toBeGreaterThanOrEqual(0);
+        }
+      }
+    expect(result.conclusion.length).toBeGreaterThan(100);
+    for (const f of Object.values(result.files) as string[]) expect(existsSync(f), f).toBe(true);
+    const html = readFileSync(result.files.report, 'utf8');
+    expect(html).toContain('id="evaluation-table"');
+    expect(html).toContain('<svg');
+    const md = readFileSync(result.files.evaluation_md, 'utf8');
+    expect(md).toContain('| modes |');
+  }, 600_000);
+
+  it('resumes on a rerun: no simulation and no evaluation is redone', () => {
+    const r = run();
+    expect(r.status, r.stderr.slice(-2000)).toBe(0);
+    expect(r.stderr).toMatch(/"created":false/);
+    expect(r.stderr).toMatch(/"runnable":0/);
+    expect(JSON.parse(r.stdout).evaluationCached).toBe(true);
+  }, 300_000);
+});
