@@ -32,6 +32,8 @@ export interface EelsConditions {
   readonly collectionMrad?: number;
   readonly exposureS?: number;
   readonly microscope?: string;
+  /** Spectrometer name (e.g. 'GIF Quantum ER'). */
+  readonly spectrometer?: string;
 }
 
 export interface SpectrumMeta {
