@@ -16,7 +16,16 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 function run() {
   return spawnSync(
     process.execPath,
-    [join(PROJECT_ROOT, 'bin', 'specfuse.js'), 'run', '--quick', '--out', out, '--bootstrap', '200', '--json'],
+    [
+      join(PROJECT_ROOT, 'bin', 'specfuse.js'),
+      'run',
+      '--quick',
+      '--out',
+      out,
+      '--bootstrap',
+      '200',
+      '--json',
+    ],
     { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 540_000, maxBuffer: 64 * 1024 * 1024 },
   );
 }
@@ -28,17 +37,25 @@ describe('specfuse run --quick', () => {
     const result = JSON.parse(r.stdout);
     const modes: string[] = result.modes;
     expect(modes.length).toBeGreaterThanOrEqual(3);
-    const rows = result.table.rows as { kind: string; modes: string[]; metrics: Record<string, Record<string, { value: number; lo: number; hi: number }>> }[];
+    const rows = result.table.rows as {
+      kind: string;
+      modes: string[];
+      metrics: Record<string, Record<string, { value: number; lo: number; hi: number }>>;
+    }[];
     // every single mode, and the all-mode fusion
-    for (const m of modes) expect(rows.some((row) => row.kind === 'single' && row.modes.join() === m)).toBe(true);
+    for (const m of modes)
+      expect(rows.some((row) => row.kind === 'single' && row.modes.join() === m)).toBe(true);
     expect(rows.some((row) => row.kind === 'all-fusion' && row.modes.length === modes.length)).toBe(true);
-    const live = (result.table.targets as { name: string; task: string; skipped?: string }[]).filter((t) => !t.skipped);
+    const live = (result.table.targets as { name: string; task: string; skipped?: string }[]).filter(
+      (t) => !t.skipped,
+    );
     expect(live.map((t) => t.name)).toEqual(expect.arrayContaining(['o_vacancy', 'antisite']));
     for (const row of rows)
       for (const t of live) {
         const ms = row.metrics[t.name]!;
         for (const [name, c] of Object.entries(ms)) {
-          for (const v of [c.value, c.lo, c.hi]) expect(Number.isFinite(v), `${row.modes} ${t.name} ${name}`).toBe(true);
+          for (const v of [c.value, c.lo, c.hi])
+            expect(Number.isFinite(v), `${row.modes} ${t.name} ${name}`).toBe(true);
           expect(c.lo).toBeLessThanOrEqual(c.hi + 1e-12);
           if (['accuracy', 'f1', 'auc'].includes(name)) {
             expect(c.value).toBeGreaterThanOrEqual(0);

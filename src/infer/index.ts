@@ -1,2 +1,4 @@
 // Public API of the infer layer: named exports only.
-export {};
+export * from './prepare.js';
+export * from './predict.js';
+export * from './map.js';

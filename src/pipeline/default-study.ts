@@ -37,14 +37,70 @@ const grid = (start: number, stop: number, step: number) => ({
 
 /** All modes of the study, in display order (seed paper's four first). */
 export const STUDY_MODES: readonly StudyMode[] = [
-  { mode: 'O:K', engine: 'fms', grid: grid(528.9, 562.1, 0.2), gaussianFwhm: 0.5, seedPaper: true, technique: 'EELS' },
-  { mode: 'Ni:L23', engine: 'multiplet', grid: grid(850.1, 880.1, 0.2), gaussianFwhm: 0.5, seedPaper: true, technique: 'EELS' },
-  { mode: 'Mn:L23', engine: 'multiplet', grid: grid(635.1, 665.1, 0.2), gaussianFwhm: 0.5, seedPaper: true, technique: 'EELS' },
-  { mode: 'Co:L23', engine: 'multiplet', grid: grid(772.1, 802.1, 0.2), gaussianFwhm: 0.5, seedPaper: true, technique: 'EELS' },
-  { mode: 'Ni:K', engine: 'fms', grid: grid(8318, 8393, 1), gaussianFwhm: 1.0, seedPaper: false, technique: 'XAS' },
-  { mode: 'Mn:K', engine: 'fms', grid: grid(6524, 6599, 1), gaussianFwhm: 1.0, seedPaper: false, technique: 'XAS' },
-  { mode: 'Co:K', engine: 'fms', grid: grid(7694, 7769, 1), gaussianFwhm: 1.0, seedPaper: false, technique: 'XAS' },
-  { mode: 'Li:K', engine: 'fms', grid: grid(50, 110, 0.5), gaussianFwhm: 0.5, seedPaper: false, technique: 'EELS' },
+  {
+    mode: 'O:K',
+    engine: 'fms',
+    grid: grid(528.9, 562.1, 0.2),
+    gaussianFwhm: 0.5,
+    seedPaper: true,
+    technique: 'EELS',
+  },
+  {
+    mode: 'Ni:L23',
+    engine: 'multiplet',
+    grid: grid(850.1, 880.1, 0.2),
+    gaussianFwhm: 0.5,
+    seedPaper: true,
+    technique: 'EELS',
+  },
+  {
+    mode: 'Mn:L23',
+    engine: 'multiplet',
+    grid: grid(635.1, 665.1, 0.2),
+    gaussianFwhm: 0.5,
+    seedPaper: true,
+    technique: 'EELS',
+  },
+  {
+    mode: 'Co:L23',
+    engine: 'multiplet',
+    grid: grid(772.1, 802.1, 0.2),
+    gaussianFwhm: 0.5,
+    seedPaper: true,
+    technique: 'EELS',
+  },
+  {
+    mode: 'Ni:K',
+    engine: 'fms',
+    grid: grid(8318, 8393, 1),
+    gaussianFwhm: 1.0,
+    seedPaper: false,
+    technique: 'XAS',
+  },
+  {
+    mode: 'Mn:K',
+    engine: 'fms',
+    grid: grid(6524, 6599, 1),
+    gaussianFwhm: 1.0,
+    seedPaper: false,
+    technique: 'XAS',
+  },
+  {
+    mode: 'Co:K',
+    engine: 'fms',
+    grid: grid(7694, 7769, 1),
+    gaussianFwhm: 1.0,
+    seedPaper: false,
+    technique: 'XAS',
+  },
+  {
+    mode: 'Li:K',
+    engine: 'fms',
+    grid: grid(50, 110, 0.5),
+    gaussianFwhm: 0.5,
+    seedPaper: false,
+    technique: 'EELS',
+  },
 ];
 
 /** Targets of the study's table (dataset contract names). */

@@ -1,6 +1,8 @@
 import { VERSION } from '../core/version.js';
 import { plotSpectra } from '../io/plot/index.js';
+import { readFileSync } from 'node:fs';
 import type { MlDataset } from '../ml/data.js';
+import type { MeasuredFileResult } from './measured.js';
 import { type StudyTable, formatCell, humanMode, humanTarget, verdicts } from './table.js';
 
 /**
@@ -9,16 +11,28 @@ import { type StudyTable, formatCell, humanMode, humanTarget, verdicts } from '.
  */
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
-const METRIC_LABEL: Record<string, string> = { r2: 'R²', mae: 'MAE', rmse: 'RMSE', accuracy: 'Accuracy', f1: 'F1', auc: 'AUC' };
+const METRIC_LABEL: Record<string, string> = {
+  r2: 'R²',
+  mae: 'MAE',
+  rmse: 'RMSE',
+  accuracy: 'Accuracy',
+  f1: 'F1',
+  auc: 'AUC',
+};
 
 function tableHtml(table: StudyTable): string {
   const targets = table.targets.filter((t) => !t.skipped);
   const best = new Map<string, string>();
   for (const v of verdicts(table)) best.set(v.target, v.bestSingle.label);
-  const head1 = targets.map((t) => `<th colspan="${t.metrics.length}">${escapeHtml(humanTarget(t.name))}</th>`).join('');
+  const head1 = targets
+    .map((t) => `<th colspan="${t.metrics.length}">${escapeHtml(humanTarget(t.name))}</th>`)
+    .join('');
   const head2 = targets.flatMap((t) => t.metrics.map((m) => `<th>${METRIC_LABEL[m] ?? m}</th>`)).join('');
   const body = table.rows
     .map((r) => {
@@ -79,6 +93,57 @@ export interface StudyReportInput {
   readonly modes: readonly string[];
   readonly excluded: readonly string[];
   readonly config: unknown;
+  readonly measured?: readonly MeasuredFileResult[];
+}
+
+function predictionHtml(p: NonNullable<MeasuredFileResult['prediction']>): string {
+  const rows = p.targets
+    .map((t) => {
+      const v =
+        t.task === 'classification'
+          ? `p = ${t.value.toFixed(2)} (${t.present ? 'present' : 'absent'})`
+          : t.value.toFixed(3);
+      const iv = t.interval ? `[${t.interval[0].toFixed(3)}, ${t.interval[1].toFixed(3)}]` : '–';
+      const win = t.topWindows
+        .map((w) => `${escapeHtml(w.mode)} ${w.lo.toFixed(1)}–${w.hi.toFixed(1)} eV`)
+        .join('; ');
+      return `<tr><th scope="row">${escapeHtml(humanTarget(t.target))}</th><td>${v}</td><td>${iv}</td><td>${win}</td></tr>`;
+    })
+    .join('');
+  const flags = p.flags.length
+    ? `<ul class="flags">${p.flags.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>`
+    : '<p>No quality flags.</p>';
+  const shifts = p.modes
+    .map((m) => `${escapeHtml(m.mode)}: shift ${m.shift.toFixed(2)} eV, edge S/N ${m.snr.toFixed(1)}`)
+    .join('; ');
+  return `<table class="prediction"><thead><tr><th>target</th><th>prediction</th><th>90 % interval</th><th>top energy windows</th></tr></thead><tbody>${rows}</tbody></table><p>${shifts}</p>${flags}`;
+}
+
+function measuredHtml(results: readonly MeasuredFileResult[]): string {
+  return results
+    .map((r) => {
+      const name = escapeHtml(r.file.split('/').pop() ?? r.file);
+      if (r.kind === 'skipped') return `<h3>${name}</h3><p>Not analysed: ${escapeHtml(r.reason ?? '')}</p>`;
+      if (r.kind === 'spectrum' && r.prediction) return `<h3>${name}</h3>${predictionHtml(r.prediction)}`;
+      if (r.kind === 'image' && r.map) {
+        const imgs = r.map.files
+          .filter((f) => f.endsWith('.png'))
+          .map(
+            (f) =>
+              `<img class="map" alt="${escapeHtml(f)}" src="data:image/png;base64,${readFileSync(f).toString('base64')}">`,
+          )
+          .join('');
+        const means = Object.entries(r.map.pixelMean)
+          .map(
+            ([t, v]) =>
+              `${escapeHtml(humanTarget(t))} ${Number.isFinite(v) ? v.toFixed(3) : 'n/a (all pixels flagged)'}`,
+          )
+          .join('; ');
+        return `<h3>${name} (map ${r.map.shape[1]}×${r.map.shape[0]}, bin ${r.map.bin}, ${r.map.flaggedPixels} flagged pixels)</h3><p>Mean over unflagged pixels: ${means}.</p>${imgs}<h4>Prediction on the summed spectrum</h4>${predictionHtml(r.map.summed)}`;
+      }
+      return '';
+    })
+    .join('\n');
 }
 
 export async function studyReportHtml(r: StudyReportInput): Promise<string> {
@@ -91,6 +156,7 @@ body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0
 table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ccc;padding:4px 6px;text-align:right}
 thead th{background:#f0f0f0;text-align:center}tbody th{text-align:left}tr.fusion{background:#eef6ff}
 td.best{font-weight:bold}figure.plot{display:inline-block;margin:0.5em}p.conclusion{font-size:1.05em;line-height:1.5}
+img.map{max-width:480px;margin:0.5em}ul.flags{color:#a33}
 pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:12px}
 </style></head><body>
 <h1>${escapeHtml(r.title)}</h1>
@@ -102,6 +168,7 @@ pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:12px}
 ${tableHtml(r.table)}
 <h2>Simulated spectra</h2>
 ${plots.join('\n')}
+${r.measured ? `<h2>Measured data</h2>\n${measuredHtml(r.measured)}` : ''}
 <h2>Study configuration</h2>
 <pre>${escapeHtml(JSON.stringify(r.config, null, 2))}</pre>
 </body></html>

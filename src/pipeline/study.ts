@@ -9,11 +9,12 @@ import { exportDataset } from '../dataset/export.js';
 import { type CampaignEvent, runLocal } from '../dataset/runner.js';
 import { type MlDataset, loadParquetDataset } from '../ml/data.js';
 import { crossValidate } from '../ml/evaluate.js';
-import { buildModelFile, saveModelFile } from '../ml/model-file.js';
+import { buildModelFile, loadModelFile, saveModelFile } from '../ml/model-file.js';
 import { inferTask } from '../ml/models.js';
 import { trainPipeline } from '../ml/train.js';
 import { engineNames } from '../simulate/registry.js';
 import { STUDY_MODES, STUDY_TARGETS, defaultStudy } from './default-study.js';
+import { type MeasuredFileResult, analyzeMeasuredFolder } from './measured.js';
 import { studyReportHtml } from './report.js';
 import {
   type Cell,
@@ -51,6 +52,10 @@ export interface StudyOptions {
   readonly folds?: number;
   /** Bootstrap resamples for the intervals (default 1000). */
   readonly bootstrap?: number;
+  /** Folder of measured spectra / spectrum images to predict and map with the final model. */
+  readonly measured?: string;
+  /** Navigation binning for maps (default 1). */
+  readonly bin?: number;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: StudyEvent) => void;
 }
@@ -65,6 +70,8 @@ export interface StudyResult {
   readonly files: Readonly<Record<string, string>>;
   readonly elapsedSeconds: number;
   readonly evaluationCached: boolean;
+  /** Predictions and maps of the measured data, when a folder was given. */
+  readonly measured?: readonly MeasuredFileResult[];
 }
 
 const SEED_PAPER_MODES = STUDY_MODES.filter((m) => m.seedPaper).map((m) => m.mode);
@@ -90,7 +97,9 @@ function isConstant(y: Float64Array): boolean {
 }
 
 /** Mode combinations of the table: each single mode, the seed paper's fusion (if it differs from all), all modes. */
-export function studyCombinations(modes: readonly string[]): { kind: StudyRow['kind']; label: string; modes: string[] }[] {
+export function studyCombinations(
+  modes: readonly string[],
+): { kind: StudyRow['kind']; label: string; modes: string[] }[] {
   const rows: { kind: StudyRow['kind']; label: string; modes: string[] }[] = modes.map((m) => ({
     kind: 'single' as const,
     label: humanMode(m),
@@ -122,7 +131,9 @@ export function studyTargets(ds: MlDataset, wanted: readonly string[]): TargetIn
     if (!y) return { name, task: 'regression', metrics: ['r2', 'mae'], skipped: 'not in the dataset' };
     const task = inferTask(y);
     const metrics = task === 'classification' ? ['accuracy', 'f1', 'auc'] : ['r2', 'mae'];
-    return isConstant(y) ? { name, task, metrics, skipped: 'constant in the dataset' } : { name, task, metrics };
+    return isConstant(y)
+      ? { name, task, metrics, skipped: 'constant in the dataset' }
+      : { name, task, metrics };
   });
 }
 
@@ -139,7 +150,10 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   if (rawConfig === undefined) {
     const d = defaultStudy({ quick: o.quick ?? false, engines: engineNames() });
     if (d.included.length === 0)
-      throw new SpecfuseError('engine', 'no engine for any mode of the default study is available in this build');
+      throw new SpecfuseError(
+        'engine',
+        'no engine for any mode of the default study is available in this build',
+      );
     rawConfig = d.config as CampaignConfigInput;
     excluded = d.excluded.map((m) => m.mode);
   }
@@ -160,7 +174,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     ...(o.signal ? { signal: o.signal } : {}),
     onEvent: (event) => emit({ type: 'campaign', event }),
   });
-  if (run.interrupted) throw new SpecfuseError('internal', 'the campaign was interrupted; run again to resume');
+  if (run.interrupted)
+    throw new SpecfuseError('internal', 'the campaign was interrupted; run again to resume');
   checkAborted(o.signal ? { signal: o.signal } : undefined);
 
   // 3. dataset export
@@ -177,7 +192,16 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   const bootstrap = o.bootstrap ?? 1000;
   const targets = studyTargets(ds, STUDY_TARGETS);
   const combos = studyCombinations(modes);
-  const settings = { folds, bootstrap, model: 'gbt', fusion: 'early', seed: config.seed, targets, combos, VERSION };
+  const settings = {
+    folds,
+    bootstrap,
+    model: 'gbt',
+    fusion: 'early',
+    seed: config.seed,
+    targets,
+    combos,
+    VERSION,
+  };
   const cacheKey = createHash('sha256')
     .update(fileHash(parquet))
     .update(canonicalJson(settings))
@@ -213,7 +237,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
         );
         for (const t of cv.targets) {
           const m: Record<string, Cell> = {};
-          for (const [name, est] of Object.entries(t.metrics)) if (est) m[name] = { value: est.value, lo: est.lo, hi: est.hi };
+          for (const [name, est] of Object.entries(t.metrics))
+            if (est) m[name] = { value: est.value, lo: est.lo, hi: est.hi };
           metrics[t.target] = m;
         }
       }
@@ -247,8 +272,23 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     saveModelFile(modelFile, model, { overwrite: true });
   }
 
-  // 6. the answer: JSON, Markdown, report
-  const files = {
+  // 6. measured data: predict and map with the final model
+  let measured: MeasuredFileResult[] | undefined;
+  const files: Record<string, string> = {};
+  if (o.measured !== undefined && existsSync(modelFile)) {
+    const mdir = join(o.out, 'measured');
+    mkdirSync(mdir, { recursive: true });
+    stage('measured', `predicting and mapping the measured data in ${o.measured}`);
+    measured = await analyzeMeasuredFolder(loadModelFile(modelFile), o.measured, mdir, {
+      ...(o.bin !== undefined ? { bin: o.bin } : {}),
+      progress: (msg) => stage('measured', msg),
+    });
+    files.measured = join(mdir, 'measured.json');
+    writeAtomic(files.measured, `${JSON.stringify(measured, null, 2)}\n`);
+  }
+
+  // 7. the answer: JSON, Markdown, report
+  Object.assign(files, {
     evaluation_json: evalFile,
     evaluation_md: join(o.out, 'evaluation.md'),
     report: join(o.out, 'report.html'),
@@ -256,7 +296,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     dataset_csv: csv,
     database: dbFile,
     model: modelFile,
-  };
+  });
   const elapsedSeconds = (performance.now() - t0) / 1000;
   const summary = {
     cacheKey,
@@ -282,7 +322,16 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     `# ${config.name}: single-mode vs fused\n\n${tableMarkdown(table)}\n\n## Conclusion\n\n${conclusion}\n`,
   );
   stage('report', `writing ${files.report}`);
-  const html = await studyReportHtml({ title: config.name, ds, table, conclusion, modes, excluded, config: rawConfig });
+  const html = await studyReportHtml({
+    title: config.name,
+    ds,
+    table,
+    conclusion,
+    modes,
+    excluded,
+    config: rawConfig,
+    ...(measured ? { measured } : {}),
+  });
   writeAtomic(files.report, html);
 
   return {
@@ -295,5 +344,6 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
     files,
     elapsedSeconds,
     evaluationCached: cached,
+    ...(measured ? { measured } : {}),
   };
 }

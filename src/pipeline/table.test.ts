@@ -10,9 +10,33 @@ const table: StudyTable = {
     { name: 'mn_content', task: 'regression', metrics: ['r2', 'mae'], skipped: 'constant in the dataset' },
   ],
   rows: [
-    { kind: 'single', label: 'Ni L2,3', modes: ['Ni:L23'], metrics: { o_vacancy: { auc: c(0.7, 0.6, 0.8) }, li_content: { r2: c(0.5, 0.4, 0.6), mae: c(0.05, 0.04, 0.06) } } },
-    { kind: 'single', label: 'Co L2,3', modes: ['Co:L23'], metrics: { o_vacancy: { auc: c(0.75, 0.65, 0.85) }, li_content: { r2: c(0.8, 0.7, 0.9), mae: c(0.02, 0.01, 0.03) } } },
-    { kind: 'all-fusion', label: 'all', modes: ['Ni:L23', 'Co:L23'], metrics: { o_vacancy: { auc: c(0.95, 0.9, 0.99) }, li_content: { r2: c(0.7, 0.6, 0.8), mae: c(0.03, 0.02, 0.04) } } },
+    {
+      kind: 'single',
+      label: 'Ni L2,3',
+      modes: ['Ni:L23'],
+      metrics: {
+        o_vacancy: { auc: c(0.7, 0.6, 0.8) },
+        li_content: { r2: c(0.5, 0.4, 0.6), mae: c(0.05, 0.04, 0.06) },
+      },
+    },
+    {
+      kind: 'single',
+      label: 'Co L2,3',
+      modes: ['Co:L23'],
+      metrics: {
+        o_vacancy: { auc: c(0.75, 0.65, 0.85) },
+        li_content: { r2: c(0.8, 0.7, 0.9), mae: c(0.02, 0.01, 0.03) },
+      },
+    },
+    {
+      kind: 'all-fusion',
+      label: 'all',
+      modes: ['Ni:L23', 'Co:L23'],
+      metrics: {
+        o_vacancy: { auc: c(0.95, 0.9, 0.99) },
+        li_content: { r2: c(0.7, 0.6, 0.8), mae: c(0.03, 0.02, 0.04) },
+      },
+    },
   ],
 };
 

@@ -44,8 +44,22 @@ const HUMAN_TARGET: Record<string, string> = {
   antisite: 'antisite detection',
 };
 
-const HIGHER_BETTER: Record<string, boolean> = { r2: true, mae: false, rmse: false, accuracy: true, f1: true, auc: true };
-const METRIC_LABEL: Record<string, string> = { r2: 'R²', mae: 'MAE', rmse: 'RMSE', accuracy: 'accuracy', f1: 'F1', auc: 'AUC' };
+const HIGHER_BETTER: Record<string, boolean> = {
+  r2: true,
+  mae: false,
+  rmse: false,
+  accuracy: true,
+  f1: true,
+  auc: true,
+};
+const METRIC_LABEL: Record<string, string> = {
+  r2: 'R²',
+  mae: 'MAE',
+  rmse: 'RMSE',
+  accuracy: 'accuracy',
+  f1: 'F1',
+  auc: 'AUC',
+};
 
 export function humanTarget(t: string): string {
   return HUMAN_TARGET[t] ?? t.replace(/_/g, ' ');
@@ -73,7 +87,9 @@ export function formatCell(c: Cell | undefined): string {
 
 /** Markdown table: one row per mode combination, one column per target × metric, 95 % intervals in brackets. */
 export function tableMarkdown(table: StudyTable): string {
-  const cols = table.targets.filter((t) => !t.skipped).flatMap((t) => t.metrics.map((m) => ({ t: t.name, m })));
+  const cols = table.targets
+    .filter((t) => !t.skipped)
+    .flatMap((t) => t.metrics.map((m) => ({ t: t.name, m })));
   const head = `| modes | ${cols.map((c) => `${humanTarget(c.t)} ${METRIC_LABEL[c.m] ?? c.m}`).join(' | ')} |`;
   const sep = `|---|${cols.map(() => '---').join('|')}|`;
   const body = table.rows.map(
@@ -117,7 +133,7 @@ export function verdicts(table: StudyTable): Verdict[] {
     const fused = fusion.metrics[t.name]?.[m];
     if (!fused || singles.length === 0) continue;
     const bestSingle = singles.reduce((a, b) =>
-      sign * (b.metrics[t.name]![m]!.value) > sign * (a.metrics[t.name]![m]!.value) ? b : a,
+      sign * b.metrics[t.name]![m]!.value > sign * a.metrics[t.name]![m]!.value ? b : a,
     );
     const best = bestSingle.metrics[t.name]![m]!;
     const better = sign * fused.value > sign * best.value;
@@ -151,7 +167,9 @@ export function conclusionParagraph(
   );
   if (sig.length > 0)
     parts[0] += ` clearly beats every single mode for ${sig.map(phrase).join('; ')}, with non-overlapping 95 % intervals.`;
-  else parts[0] += ' does not beat the best single mode by more than the statistical uncertainty for any target.';
+  else
+    parts[0] +=
+      ' does not beat the best single mode by more than the statistical uncertainty for any target.';
   if (within.length > 0)
     parts.push(
       `For ${within.map(phrase).join('; ')}, fusion is ahead but the intervals overlap, so this run cannot call the gain real.`,

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { SpecfuseError } from '../../core/errors.js';
@@ -20,6 +21,12 @@ export function register(program: Command): void {
     .option('--workers <n>', 'simulation worker threads (default: all cores)')
     .option('--folds <k>', 'grouped cross-validation folds', '5')
     .option('--bootstrap <n>', 'bootstrap resamples for the 95 % intervals', '1000')
+    .option(
+      '--measured <dir>',
+      'folder of measured spectra / spectrum images to predict and map (default: ../shared/data/eels/nmc-si-doped when present)',
+    )
+    .option('--no-measured', 'do not analyse measured data')
+    .option('--bin <n>', 'navigation binning of spectrum images before mapping', '1')
     .option('--json', 'print one JSON document with the result')
     .action(async (configPath: string | undefined, opts: Record<string, string | boolean | undefined>) => {
       const out = makeOutput(Boolean(opts.json));
@@ -29,7 +36,9 @@ export function register(program: Command): void {
         try {
           text = readFileSync(configPath, 'utf8');
         } catch (e) {
-          throw new SpecfuseError('not-found', `cannot read the config: ${(e as Error).message}`, { file: configPath });
+          throw new SpecfuseError('not-found', `cannot read the config: ${(e as Error).message}`, {
+            file: configPath,
+          });
         }
         try {
           config = JSON.parse(text);
@@ -37,9 +46,19 @@ export function register(program: Command): void {
           throw new SpecfuseError('parse', `not valid JSON: ${(e as Error).message}`, { file: configPath });
         }
       }
-      const workers = numberOption(opts.workers as string | undefined, 'workers', { min: 1, max: 256, integer: true });
+      const workers = numberOption(opts.workers as string | undefined, 'workers', {
+        min: 1,
+        max: 256,
+        integer: true,
+      });
       const folds = numberOption(opts.folds as string, 'folds', { min: 2, max: 50, integer: true })!;
-      const bootstrap = numberOption(opts.bootstrap as string, 'bootstrap', { min: 10, max: 100000, integer: true })!;
+      const bootstrap = numberOption(opts.bootstrap as string, 'bootstrap', {
+        min: 10,
+        max: 100000,
+        integer: true,
+      })!;
+      const bin = numberOption(opts.bin as string, 'bin', { min: 1, max: 64, integer: true })!;
+      const measured = measuredFolder(opts.measured as string | boolean | undefined);
       const showBar = !opts.json && process.stderr.isTTY;
       let bar: cliProgress.SingleBar | undefined;
       const onEvent = (e: StudyEvent) => {
@@ -63,7 +82,10 @@ export function register(program: Command): void {
             );
             if (showBar) {
               bar = new cliProgress.SingleBar(
-                { format: '[campaign] {bar} {value}/{total} jobs | {rate}/min | ETA {eta_formatted}', noTTYOutput: true },
+                {
+                  format: '[campaign] {bar} {value}/{total} jobs | {rate}/min | ETA {eta_formatted}',
+                  noTTYOutput: true,
+                },
                 cliProgress.Presets.shades_classic,
               );
               bar.start(ce.total, ce.done, { rate: '–' });
@@ -91,6 +113,8 @@ export function register(program: Command): void {
         ...(workers !== undefined ? { workers } : {}),
         folds,
         bootstrap,
+        bin,
+        ...(measured !== undefined ? { measured } : {}),
         onEvent,
       });
       bar?.stop();
@@ -100,4 +124,25 @@ export function register(program: Command): void {
           `\n${tableMarkdown(result.table)}\n\n${result.conclusion}\n\nWrote ${Object.values(result.files).join(', ')} (${result.elapsedSeconds.toFixed(0)} s).`,
       );
     });
+}
+
+/** The seed paper's measured NMC data, beside the project (../shared), when it is there. */
+const DEFAULT_MEASURED = join('..', 'shared', 'data', 'eels', 'nmc-si-doped');
+
+function measuredFolder(opt: string | boolean | undefined): string | undefined {
+  if (opt === false) return undefined;
+  if (typeof opt === 'string') {
+    if (!existsSync(opt))
+      throw new SpecfuseError('not-found', 'measured-data folder not found', {
+        file: opt,
+        field: 'measured',
+      });
+    return resolve(opt);
+  }
+  const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  for (const base of [process.cwd(), packageRoot]) {
+    const d = resolve(base, DEFAULT_MEASURED);
+    if (existsSync(d)) return d;
+  }
+  return undefined;
 }

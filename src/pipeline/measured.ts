@@ -1,0 +1,119 @@
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SpecfuseError } from '../core/errors.js';
+import { type MapResult, mapSpectrumImage } from '../infer/map.js';
+import { type PredictionResult, predictMeasured } from '../infer/predict.js';
+import { plotHeatmap, svgToPng } from '../io/plot/index.js';
+import { readSpectra } from '../io/spectra/read.js';
+import type { SfmModel } from '../ml/model-file.js';
+import { humanTarget } from './table.js';
+
+/**
+ * The main job's measured-data step: every spectrum file in a folder is read; single spectra that cover every
+ * mode of the model are predicted, spectrum images are mapped pixel by pixel (PNG heat maps + JSON arrays).
+ * Files that do not fit (another energy range, low-loss acquisitions, unreadable) are listed with the reason.
+ */
+export interface MeasuredFileResult {
+  readonly file: string;
+  readonly kind: 'spectrum' | 'image' | 'skipped';
+  readonly reason?: string;
+  readonly prediction?: PredictionResult;
+  readonly map?: {
+    readonly shape: readonly [number, number];
+    readonly bin: number;
+    readonly flaggedPixels: number;
+    readonly pixelMean: Readonly<Record<string, number>>;
+    readonly summed: PredictionResult;
+    readonly files: readonly string[];
+  };
+}
+
+function plain(r: MapResult): Record<string, unknown> {
+  return {
+    shape: r.shape,
+    bin: r.bin,
+    layers: r.layers.map((l) => ({
+      target: l.target,
+      task: l.task,
+      value: Array.from(l.value),
+      lo: Array.from(l.lo),
+      hi: Array.from(l.hi),
+    })),
+    flagged: Array.from(r.flagged),
+    flags: r.flags,
+    oodScore: Array.from(r.oodScore),
+    pixelMean: r.pixelMean,
+  };
+}
+
+export async function analyzeMeasuredFolder(
+  model: SfmModel,
+  dir: string,
+  outDir: string,
+  opts: { readonly bin?: number; readonly progress?: (msg: string) => void } = {},
+): Promise<MeasuredFileResult[]> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    throw new SpecfuseError('not-found', `cannot list the measured-data folder: ${(e as Error).message}`, {
+      file: dir,
+    });
+  }
+  const results: MeasuredFileResult[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    if (!statSync(file).isFile()) continue;
+    let parsed: ReturnType<typeof readSpectra>['value'];
+    try {
+      parsed = readSpectra(file).value;
+    } catch (e) {
+      results.push({ file, kind: 'skipped', reason: (e as Error).message });
+      continue;
+    }
+    try {
+      if (parsed.image) {
+        opts.progress?.(`mapping ${name}`);
+        const r = await mapSpectrumImage(model, parsed.image, { bin: opts.bin ?? 1 });
+        const base = name.replace(/\.[^.]+$/, '');
+        const files: string[] = [];
+        const json = join(outDir, `${base}.map.json`);
+        writeFileSync(json, `${JSON.stringify(plain(r))}\n`);
+        files.push(json);
+        for (const l of r.layers) {
+          const shown = Float64Array.from(l.value, (v, p) => (r.flagged[p] ? Number.NaN : v));
+          const svg = await plotHeatmap(shown, r.shape[1], r.shape[0], {
+            title: `${base}: ${humanTarget(l.target)} (flagged pixels blank)`,
+            colorbarLabel: l.task === 'classification' ? 'probability' : humanTarget(l.target),
+          });
+          const png = join(outDir, `${base}.${l.target}.png`);
+          writeFileSync(png, svgToPng(svg));
+          files.push(png);
+        }
+        results.push({
+          file,
+          kind: 'image',
+          map: {
+            shape: r.shape,
+            bin: r.bin,
+            flaggedPixels: r.flagged.reduce((a, b) => a + b, 0),
+            pixelMean: r.pixelMean,
+            summed: r.summed,
+            files,
+          },
+        });
+      } else if (parsed.spectra.length > 0) {
+        opts.progress?.(`predicting ${name}`);
+        const prediction = await predictMeasured(
+          model,
+          parsed.spectra.map((spectrum) => ({ source: file, spectrum })),
+        );
+        results.push({ file, kind: 'spectrum', prediction });
+      } else results.push({ file, kind: 'skipped', reason: 'no spectrum in the file' });
+    } catch (e) {
+      if (!(e instanceof SpecfuseError)) throw e;
+      results.push({ file, kind: 'skipped', reason: e.message });
+    }
+  }
+  return results;
+}
