@@ -5,3 +5,4 @@ export * from './units.js';
 export * from './progress.js';
 export * from './version.js';
 export type { ElementRecord, EdgeRecord } from './physical-tables.js';
+export * from './bond-valence.js';
