@@ -11,6 +11,7 @@ APT_PACKAGES=(
   python3-numpy python3-pyarrow            # Parquet read-back checks
   feff85exafs                              # feff8l for the FEFF adapter integration test
   python3-xraylarch python3-hyperspy       # Larch / HyperSpy oracles for preprocessing
+  python3-pymatgen                         # neighbour-count oracle for the structure layer
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -80,16 +80,24 @@ export async function analyzeMeasuredFolder(
         const json = join(outDir, `${base}.map.json`);
         writeFileSync(json, `${JSON.stringify(plain(r))}\n`);
         files.push(json);
+        const nFlag = r.flagged.reduce((a, b) => a + b, 0);
         for (const l of r.layers) {
-          const shown = Float64Array.from(l.value, (v, p) => (r.flagged[p] ? Number.NaN : v));
-          const svg = await plotHeatmap(shown, r.shape[1], r.shape[0], {
-            title: `${base}: ${humanTarget(l.target)} (flagged pixels blank)`,
+          const svg = await plotHeatmap(l.value, r.shape[1], r.shape[0], {
+            title: `${base}: ${humanTarget(l.target)} (${nFlag} of ${r.flagged.length} pixels flagged: see the flags map)`,
             colorbarLabel: l.task === 'classification' ? 'probability' : humanTarget(l.target),
           });
           const png = join(outDir, `${base}.${l.target}.png`);
           writeFileSync(png, svgToPng(svg));
           files.push(png);
         }
+        const flagSvg = await plotHeatmap(Float64Array.from(r.flagged), r.shape[1], r.shape[0], {
+          title: `${base}: flagged pixels (1 = too noisy, misaligned or out of distribution)`,
+          colorbarLabel: 'flagged',
+          domain: [0, 1],
+        });
+        const flagPng = join(outDir, `${base}.flags.png`);
+        writeFileSync(flagPng, svgToPng(flagSvg));
+        files.push(flagPng);
         results.push({
           file,
           kind: 'image',
