@@ -1,0 +1,47 @@
+/**
+ * Free-atom densities and Coulomb potentials for the muffin-tin construction, from the LDA atom solver, tabulated
+ * on a common radial grid (normally FEFF's, `feffGrid()`).
+ */
+import type { RadialGrid } from '../../math/radial-grid.js';
+import { logGridSpan, regrid } from '../../math/radial-grid.js';
+import type { AtomOptions, AtomResult, Shell } from './atom.js';
+import { solveAtom } from './atom.js';
+import type { FreeAtomData } from './muffin-tin.js';
+
+export interface FreeAtomOnGrid extends FreeAtomData {
+  /** The self-consistent atom (on its own fine grid). */
+  readonly atom: AtomResult;
+}
+
+/**
+ * Solve the atom (scalar-relativistic LDA by default) and re-tabulate its density and electrostatic potential on
+ * `grid`. Beyond the atom's grid the density is zero and the potential −(Z − N)/r.
+ */
+export function freeAtomOnGrid(
+  ipot: number,
+  Z: number,
+  shells: readonly Shell[],
+  grid: RadialGrid,
+  opts: AtomOptions & { stoichiometry?: number } = {},
+): FreeAtomOnGrid {
+  // h = 0.02 keeps eigenvalues within ~10 µHa of the converged values at a quarter of the default cost
+  const atomGrid = opts.grid ?? logGridSpan(1e-6 / Math.sqrt(Math.max(1, Z)), 60, 0.02);
+  const atom = solveAtom(Z, shells, { relativistic: 'scalar', ...opts, grid: atomGrid });
+  const density = regrid(atom.grid, atom.density, grid);
+  const nel = shells.reduce((a, s) => a + s.occupation, 0);
+  const coulomb = regrid(atom.grid, atom.coulomb, grid, false);
+  const rmax = atom.grid.r[atom.grid.r.length - 1]!;
+  for (let i = 0; i < grid.r.length; i++) {
+    const r = grid.r[i]!;
+    if (r > rmax) coulomb[i] = -(Z - nel) / r;
+    else if (r < atom.grid.r[0]!) coulomb[i] = atom.coulomb[0]! * (atom.grid.r[0]! / r);
+  }
+  return {
+    ipot,
+    Z,
+    density,
+    coulomb,
+    atom,
+    ...(opts.stoichiometry !== undefined ? { stoichiometry: opts.stoichiometry } : {}),
+  };
+}
