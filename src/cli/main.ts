@@ -1,15 +1,37 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { SpecfuseError } from '../core/errors.js';
 import { reportError } from './context.js';
 import { VERSION } from '../core/version.js';
+import { register as registerCampaign } from './commands/campaign.js';
+import { register as registerDataset } from './commands/dataset.js';
+import { register as registerSpectrum } from './commands/spectrum.js';
+import { register as registerRun } from './commands/run.js';
+import { register as registerStructure } from './commands/structure.js';
+import { register as registerTrain } from './commands/train.js';
+import { register as registerEvaluate } from './commands/evaluate.js';
+import { register as registerExplain } from './commands/explain.js';
+import { register as registerEngines } from './commands/engines.js';
+import { register as registerSimulate } from './commands/simulate.js';
+import { register as registerMultiplet } from './commands/multiplet.js';
 
 /**
  * The `specfuse` command. Each sub-command lives in `commands/<name>.ts` and exports `register(program)`.
  * Register new commands in the list below (one import + one entry).
  */
 type Registrar = (program: Command) => void;
-const registrars: Registrar[] = [];
+const registrars: Registrar[] = [
+  registerCampaign,
+  registerDataset,
+  registerSpectrum,
+  registerStructure,
+  registerTrain,
+  registerEvaluate,
+  registerExplain,
+  registerEngines,
+  registerSimulate,
+  registerMultiplet,
+  registerRun,
+];
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -20,14 +42,6 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const r of registrars) r(program);
-  program.argument('[command]').action((name: string | undefined) => {
-    if (name === undefined) {
-      program.outputHelp();
-      return;
-    }
-    const known = program.commands.map((c) => c.name());
-    throw new SpecfuseError('invalid-argument', `unknown command '${name}' (commands: ${known.join(', ') || 'none'})`);
-  });
   return program;
 }
 
