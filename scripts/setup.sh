@@ -12,6 +12,7 @@ APT_PACKAGES=(
   feff85exafs                              # feff8l for the FEFF adapter integration test
   python3-xraylarch python3-hyperspy       # Larch / HyperSpy oracles for preprocessing
   python3-pymatgen                         # neighbour-count oracle for the structure layer
+  quantum-espresso                         # pw.x / xspectra.x for the XSpectra adapter tests
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
