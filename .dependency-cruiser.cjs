@@ -2,9 +2,9 @@
  * Layer map (see README): a module may import only from its own layer or a lower one.
  * Floors: 1 math, core · 2 structure, spectrum · 3 io, preprocess, simulate · 4 dataset · 5 ml · 6 infer, pipeline · 7 cli, web.
  * Within floor 3 the order is io → preprocess → simulate (simulate may read files and preprocess; not the reverse).
- * Within floor 1, core may use math; within floor 2, spectrum may use structure.
+ * Within floor 1, math may use core (errors, units); within floor 2, spectrum may use structure.
  */
-const order = ['math', 'core', 'structure', 'spectrum', 'io', 'preprocess', 'simulate', 'dataset', 'ml', 'infer', 'pipeline', 'cli', 'web'];
+const order = ['core', 'math', 'structure', 'spectrum', 'io', 'preprocess', 'simulate', 'dataset', 'ml', 'infer', 'pipeline', 'cli', 'web'];
 const forbidden = [
   {
     name: 'no-circular',

@@ -21,6 +21,7 @@ export function hasShared(): boolean {
  * an error, so such tests can never silently not run there.
  */
 export function requireTool(name: string, present: boolean): boolean {
-  if (!present && process.env.CI) throw new Error(`CI is missing ${name}: scripts/setup.sh should install it`);
+  if (!present && process.env.CI)
+    throw new Error(`CI is missing ${name}: scripts/setup.sh should install it`);
   return present;
 }

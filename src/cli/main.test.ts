@@ -5,7 +5,11 @@ import { PROJECT_ROOT } from '../../test/shared.js';
 
 const bin = join(PROJECT_ROOT, 'bin', 'specfuse.js');
 function run(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [bin, ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 describe('specfuse CLI entry', () => {
