@@ -1,2 +1,7 @@
 // Public API of the math layer: named exports only.
-export {};
+export * from './eigen.js';
+export * from './sparse.js';
+export * from './lanczos.js';
+export * from './complex.js';
+export * from './special.js';
+export * from './radial-grid.js';
