@@ -117,10 +117,14 @@ export function siteSpectrum(
   gauss: number,
   grid: Float64Array,
 ): IonSpectrum {
+  // The spectrum is computed from the rounded parameters that form the cache key, so a cached result does not
+  // depend on which site happened to fill the entry first (campaign results are independent of job order).
+  const crystalField = Float64Array.from(round(p.crystalField));
+  const hopping = p.hopping ? Float64Array.from(round(p.hopping)) : undefined;
   const key = JSON.stringify([
     p.ion,
-    round(p.crystalField),
-    p.hopping ? round(p.hopping) : null,
+    Array.from(crystalField),
+    hopping ? Array.from(hopping) : null,
     p.ct,
     opts.temperature ?? 300,
     opts.slaterScale ?? 0.8,
@@ -133,8 +137,8 @@ export function siteSpectrum(
   if (hit) return hit;
   const s = ionSpectrum({
     ion: p.ion,
-    crystalField: p.crystalField,
-    ct: p.ct ? (p.hopping ? { hopping: p.hopping } : true) : false,
+    crystalField,
+    ct: p.ct ? (hopping ? { hopping } : true) : false,
     gaussianFwhm: gauss,
     grid,
     ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
