@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 APT_PACKAGES=(
   liblapacke libopenblas0-pthread          # complex LU for multiple scattering (FFI)
   libxgboost0 python3-xgboost              # XGBoost through FFI; Python xgboost as a cross-check
-  python3-numpy                            # numerical oracles
+  python3-numpy python3-sklearn            # numerical oracles
   feff85exafs                              # feff8l for the FEFF adapter integration test
   python3-xraylarch python3-hyperspy       # Larch / HyperSpy oracles for preprocessing
   python3-pymatgen                         # neighbour-count oracle for the structure layer

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Oracle: load an XGBoost JSON model with Python's xgboost (Debian python3-xgboost) and predict.
+"""Oracle: load XGBoost JSON models with Python's xgboost (Debian python3-xgboost) and predict.
 
-usage: xgb_predict.py MODEL.json X.f32 NROW NCOL OUT.f32 [--contribs]
-X.f32 is row-major little-endian float32 (NaN = missing); OUT.f32 receives float32 predictions
-(or TreeSHAP contributions, nrow x (ncol+1), with --contribs).
+usage: xgb_predict.py X.f32 NROW NCOL OUT_PREFIX MODEL.json [MODEL.json ...]
+X.f32 is row-major little-endian float32 (NaN = missing); for the k-th model, OUT_PREFIX.k.f32 receives its
+float32 predictions (output space, as `Booster.predict`).
 """
 import sys
 
@@ -12,14 +12,13 @@ import xgboost as xgb
 
 
 def main() -> None:
-    model, xfile, nrow, ncol, out = sys.argv[1:6]
-    contribs = "--contribs" in sys.argv[6:]
+    xfile, nrow, ncol, prefix = sys.argv[1:5]
     X = np.fromfile(xfile, dtype="<f4").reshape(int(nrow), int(ncol))
-    bst = xgb.Booster()
-    bst.load_model(model)
     d = xgb.DMatrix(X, missing=np.nan)
-    p = bst.predict(d, pred_contribs=contribs)
-    np.asarray(p, dtype="<f4").tofile(out)
+    for k, model in enumerate(sys.argv[5:]):
+        bst = xgb.Booster()
+        bst.load_model(model)
+        np.asarray(bst.predict(d), dtype="<f4").tofile(f"{prefix}.{k}.f32")
     print(xgb.__version__)
 
 
