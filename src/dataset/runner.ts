@@ -185,6 +185,9 @@ export async function runLocal(
     let interrupted = false;
     if (runnable.length > 0) {
       const { filename, execArgv } = workerModule();
+      // One BLAS thread per worker: the workers already fill the cores, and OpenBLAS's own threads on top of them
+      // oversubscribe the machine (read by the library when it loads, so set before any worker starts).
+      process.env.OPENBLAS_NUM_THREADS ??= '1';
       for (let i = 0; i < workers; i++)
         pools.push(new Piscina({ filename, execArgv, minThreads: 1, maxThreads: 1, idleTimeout: 1000 }));
       const queues = assignLanes(runnable, workers);

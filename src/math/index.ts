@@ -5,3 +5,5 @@ export * from './lanczos.js';
 export * from './complex.js';
 export * from './special.js';
 export * from './radial-grid.js';
+export * from './complex-lu.js';
+export * from './lapack.js';

@@ -91,7 +91,7 @@ export interface StudyReportInput {
   readonly table: StudyTable;
   readonly conclusion: string;
   readonly modes: readonly string[];
-  readonly excluded: readonly string[];
+  readonly excluded: readonly { mode: string; reason: string }[];
   readonly config: unknown;
   readonly measured?: readonly MeasuredFileResult[];
 }
@@ -160,7 +160,7 @@ img.map{max-width:480px;margin:0.5em}ul.flags{color:#a33}
 pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:12px}
 </style></head><body>
 <h1>${escapeHtml(r.title)}</h1>
-<p>specfuse ${VERSION}, generated ${new Date().toISOString()}. ${structures} structures, ${r.ds.ids.length} samples; modes: ${r.modes.map(humanMode).map(escapeHtml).join(', ')}.${r.excluded.length ? ` Not in this build: ${r.excluded.map(humanMode).map(escapeHtml).join(', ')}.` : ''}</p>
+<p>specfuse ${VERSION}, generated ${new Date().toISOString()}. ${structures} structures, ${r.ds.ids.length} samples; modes: ${r.modes.map(humanMode).map(escapeHtml).join(', ')}.${r.excluded.length ? ` Left out: ${r.excluded.map((e) => escapeHtml(`${humanMode(e.mode)} (${e.reason})`)).join('; ')}.` : ''}</p>
 <h2>Conclusion</h2>
 <p class="conclusion" id="conclusion">${escapeHtml(r.conclusion)}</p>
 <h2>Single mode vs fusion</h2>

@@ -13,7 +13,7 @@ import { buildModelFile, loadModelFile, saveModelFile } from '../ml/model-file.j
 import { inferTask } from '../ml/models.js';
 import { trainPipeline } from '../ml/train.js';
 import { engineNames } from '../simulate/registry.js';
-import { STUDY_MODES, STUDY_TARGETS, defaultStudy } from './default-study.js';
+import { STUDY_MODES, STUDY_TARGETS, defaultStudy, exclusionReason } from './default-study.js';
 import { type MeasuredFileResult, analyzeMeasuredFolder } from './measured.js';
 import { studyReportHtml } from './report.js';
 import {
@@ -64,7 +64,7 @@ export interface StudyResult {
   readonly out: string;
   readonly campaign: { readonly name: string; readonly structures: number; readonly samples: number };
   readonly modes: readonly string[];
-  readonly excludedModes: readonly string[];
+  readonly excludedModes: readonly { mode: string; reason: string }[];
   readonly table: StudyTable;
   readonly conclusion: string;
   readonly files: Readonly<Record<string, string>>;
@@ -146,16 +146,17 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
 
   // 1. configuration
   let rawConfig: unknown = o.config;
-  let excluded: string[] = [];
+  let excluded: { mode: string; reason: string }[] = [];
   if (rawConfig === undefined) {
-    const d = defaultStudy({ quick: o.quick ?? false, engines: engineNames() });
+    const engines = engineNames();
+    const d = defaultStudy({ quick: o.quick ?? false, engines });
     if (d.included.length === 0)
       throw new SpecfuseError(
         'engine',
         'no engine for any mode of the default study is available in this build',
       );
     rawConfig = d.config as CampaignConfigInput;
-    excluded = d.excluded.map((m) => m.mode);
+    excluded = d.excluded.map((m) => ({ mode: m.mode, reason: exclusionReason(m, engines) }));
   }
   const config = validateCampaignConfig(rawConfig, o.configFile);
   const modes = config.modes.map((m) => m.key);
@@ -163,7 +164,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   stage(
     'config',
     `${config.name}: ${config.compositions.length} compositions, ${config.classes.length} classes, modes ${modes.join(', ')}` +
-      (excluded.length ? ` (not in this build: ${excluded.join(', ')})` : ''),
+      (excluded.length ? ` (left out: ${excluded.map((e) => `${e.mode}: ${e.reason}`).join('; ')})` : ''),
   );
 
   // 2. campaign (resumes from the database)
@@ -251,7 +252,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
       rows,
     };
   }
-  const conclusion = conclusionParagraph(table, { structures, excludedModes: excluded });
+  const conclusion = conclusionParagraph(table, { structures, excluded });
 
   // 5. final models: all-mode fusion on every sample (for `predict` / `map`)
   const modelFile = join(o.out, 'models', 'fused-all.sfm');

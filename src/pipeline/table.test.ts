@@ -53,12 +53,12 @@ describe('study table', () => {
   });
 
   it('writes the conclusion from the numbers', () => {
-    const text = conclusionParagraph(table, { structures: 24, excludedModes: ['O:K'] });
+    const text = conclusionParagraph(table, { structures: 24, excluded: [{ mode: 'O:K', reason: 'engine missing' }] });
     expect(text).toContain('24 simulated NMC structures');
     expect(text).toContain('O-vacancy detection (AUC 0.950 fused vs 0.750');
     expect(text).toContain('Li content (R² 0.700 fused vs 0.800');
     expect(text).toContain('Mn content (constant in the dataset)');
-    expect(text).toContain('O K');
+    expect(text).toContain('O K (engine missing)');
   });
 
   it('renders a Markdown table with intervals and notes skipped targets', () => {

@@ -149,7 +149,7 @@ export function verdicts(table: StudyTable): Verdict[] {
  */
 export function conclusionParagraph(
   table: StudyTable,
-  context: { readonly structures: number; readonly excludedModes: readonly string[] },
+  context: { readonly structures: number; readonly excluded: readonly { mode: string; reason: string }[] },
 ): string {
   const vs = verdicts(table);
   const fusion = table.rows.find((r) => r.kind === 'all-fusion');
@@ -181,9 +181,9 @@ export function conclusionParagraph(
   const skipped = table.targets.filter((t) => t.skipped);
   if (skipped.length > 0)
     parts.push(`Not evaluated: ${skipped.map((t) => `${humanTarget(t.name)} (${t.skipped})`).join('; ')}.`);
-  if (context.excludedModes.length > 0)
+  if (context.excluded.length > 0)
     parts.push(
-      `Modes of the full study not in this run because their engine is not yet in this build: ${context.excludedModes.map(humanMode).join(', ')}.`,
+      `Modes of the full study not in this run: ${context.excluded.map((e) => `${humanMode(e.mode)} (${e.reason})`).join('; ')}.`,
     );
   return parts.join(' ');
 }

@@ -4,3 +4,4 @@ export * from './registry.js';
 export * from './multiplet/index.js';
 export * from './external/index.js';
 export * from './scattering/index.js';
+export * from './fms/index.js';

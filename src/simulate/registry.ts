@@ -1,6 +1,7 @@
 import { SpecfuseError } from '../core/errors.js';
 import type { Engine } from './engine.js';
 import { multipletEngine } from './multiplet/engine.js';
+import { fmsEngine } from './fms/engine.js';
 import { fdmnesEngine, feffEngine, xspectraEngine } from './external/index.js';
 
 /**
@@ -9,6 +10,7 @@ import { fdmnesEngine, feffEngine, xspectraEngine } from './external/index.js';
  */
 const factories: Record<string, () => Engine> = {
   multiplet: multipletEngine,
+  fms: fmsEngine,
   feff: feffEngine,
   fdmnes: fdmnesEngine,
   xspectra: xspectraEngine,
