@@ -121,7 +121,6 @@ export const STUDY_MODES: readonly StudyMode[] = [
     seedPaper: false,
     technique: 'EELS',
     ...FMS_CAMPAIGN,
-    disabled: 'the free-atom solver does not yet converge for the Li 1s core-hole configuration',
   },
 ];
 
