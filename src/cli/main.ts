@@ -13,6 +13,9 @@ import { register as registerExplain } from './commands/explain.js';
 import { register as registerEngines } from './commands/engines.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerMultiplet } from './commands/multiplet.js';
+import { register as registerPredict } from './commands/predict.js';
+import { register as registerMap } from './commands/map.js';
+import { register as registerReport } from './commands/report.js';
 
 /**
  * The `specfuse` command. Each sub-command lives in `commands/<name>.ts` and exports `register(program)`.
@@ -30,6 +33,9 @@ const registrars: Registrar[] = [
   registerEngines,
   registerSimulate,
   registerMultiplet,
+  registerPredict,
+  registerMap,
+  registerReport,
   registerRun,
 ];
 

@@ -1,16 +1,27 @@
 import { SpecfuseError } from '../core/errors.js';
-import type { SfmModel } from '../ml/model-file.js';
+import type { SpectraBundle } from '../ml/data.js';
+import { type SfmModel, predictWithModel } from '../ml/model-file.js';
 import { binNavigation, regionSum } from '../preprocess/spectrum-image.js';
-import { imageEnergyAxis, makeSpectrum, pixelCount, pixelSpectrum } from '../spectrum/spectrum.js';
+import { imageEnergyAxis, makeSpectrum, pixelCount } from '../spectrum/spectrum.js';
 import type { SpectrumImage } from '../spectrum/types.js';
-import { type PredictOptions, type PredictionResult, predictMeasured } from './predict.js';
+import {
+  type ModeUse,
+  type PredictOptions,
+  type PredictionResult,
+  predictMeasured,
+  qualityFlags,
+} from './predict.js';
+import { commonScale, prepareMode, requiredRange } from './prepare.js';
 
 /**
  * Pixel-by-pixel local structure from a STEM-EELS spectrum image: optional navigation binning (signal-to-noise
  * grows as √(pixels per bin) for Poisson counts), then every (binned) pixel goes through the same measured-data
- * pipeline as a single spectrum (`predictMeasured`). A pixel whose edges are too noisy (vacuum, thin regions) or
- * whose spectrum is out of the training distribution is flagged and its values are kept but marked, never silently
- * reported as a prediction. The summed spectrum of all pixels is predicted too, as a consistency check: for a
+ * preparation as a single spectrum (each mode cut out of the one acquisition by its grid and pre-edge window,
+ * background, alignment, grid), and all pixels are predicted in one batch. A pixel whose edges are too noisy
+ * (vacuum, thin regions), whose alignment hit the cap or whose spectrum is out of the training distribution is
+ * flagged and its values are kept but marked, never silently reported as a prediction. Pixel intervals are the
+ * model's conformal intervals (the measurement Monte Carlo of `predictMeasured` is too costly per pixel). The
+ * summed spectrum of all pixels is predicted too, with the full treatment, as a consistency check: for a
  * homogeneous region the mean of the pixel predictions should agree with it within the interval.
  */
 export interface MapOptions extends PredictOptions {
@@ -27,6 +38,21 @@ export interface MapLayer {
   readonly hi: Float64Array;
 }
 
+export interface MapComparison {
+  readonly target: string;
+  readonly task: 'regression' | 'classification';
+  /** Mean over unflagged pixels (NaN if none). */
+  readonly pixelMean: number;
+  readonly summed: number;
+  readonly summedInterval?: readonly [number, number];
+  /** Whether the pixel mean lies within the summed spectrum's interval (regression with an interval only). */
+  readonly withinInterval?: boolean;
+  readonly unflaggedPixels: number;
+  /** Mean over every predicted pixel, flagged or not (for comparison when all pixels are flagged). */
+  readonly allPixelMean: number;
+  readonly allWithinInterval?: boolean;
+}
+
 export interface MapResult {
   /** Navigation shape after binning, [ny, nx]. */
   readonly shape: readonly [number, number];
@@ -36,10 +62,14 @@ export interface MapResult {
   readonly flags: readonly (readonly string[])[];
   readonly flagged: Uint8Array;
   readonly oodScore: Float64Array;
+  /** Per mode: applied shift (eV) and edge S/N of every pixel (row-major, NaN where not prepared). */
+  readonly shifts: Readonly<Record<string, Float64Array>>;
+  readonly snr: Readonly<Record<string, Float64Array>>;
   /** Prediction on the sum of all pixels. */
   readonly summed: PredictionResult;
   /** Mean over unflagged pixels per target (NaN if none). */
   readonly pixelMean: Readonly<Record<string, number>>;
+  readonly comparison: readonly MapComparison[];
 }
 
 export async function mapSpectrumImage(
@@ -51,9 +81,7 @@ export async function mapSpectrumImage(
     throw new SpecfuseError(
       'invalid-argument',
       `a map needs a 1- or 2-dimensional spectrum image, got navigation shape [${image.navShape.join(', ')}]`,
-      {
-        field: 'navShape',
-      },
+      { field: 'navShape' },
     );
   const bin = o.bin ?? 1;
   const si =
@@ -66,52 +94,158 @@ export async function mapSpectrumImage(
   const ny = si.navShape.length === 2 ? si.navShape[0]! : 1;
   const nx = si.navShape[si.navShape.length - 1]!;
   const n = pixelCount(si);
-  const targets = model.targets.map((t) => ({ target: t.target, task: t.task }));
-  const layers = targets.map((t) => ({
-    ...t,
+  const energy = imageEnergyAxis(si);
+  const technique = o.technique ?? si.meta.technique ?? 'EELS';
+  // every mode must be covered by the acquisition: a clear error naming the mode, not n pixel failures
+  for (const mode of model.modes) {
+    const grid = model.grids[mode] as [number, number, number];
+    const [a, b] = requiredRange(mode, grid, o);
+    if (a < energy[0]! || b > energy[energy.length - 1]!)
+      throw new SpecfuseError(
+        'invalid-argument',
+        `the spectrum image (${energy[0]!.toFixed(1)}–${energy[energy.length - 1]!.toFixed(1)} eV) does not cover mode ${mode} (${a.toFixed(1)}–${b.toFixed(1)} eV); the model needs ${model.modes.join(', ')}`,
+        { field: mode },
+      );
+  }
+  const layers = model.targets.map((t) => ({
+    target: t.target,
+    task: t.task,
     value: new Float64Array(n).fill(Number.NaN),
     lo: new Float64Array(n).fill(Number.NaN),
     hi: new Float64Array(n).fill(Number.NaN),
   }));
-  const flags: string[][] = [];
+  const flags: string[][] = Array.from({ length: n }, () => []);
   const flagged = new Uint8Array(n);
   const oodScore = new Float64Array(n).fill(Number.NaN);
+  const shifts: Record<string, Float64Array> = {};
+  const snr: Record<string, Float64Array> = {};
+  for (const mode of model.modes) {
+    shifts[mode] = new Float64Array(n).fill(Number.NaN);
+    snr[mode] = new Float64Array(n).fill(Number.NaN);
+  }
+  // 1. prepare every pixel (per-pixel failures become flags)
+  const ok: number[] = [];
+  const uses: ModeUse[][] = [];
+  const bundle: SpectraBundle = {};
+  for (const mode of model.modes) bundle[mode] = [];
+  const c = si.channels;
   for (let p = 0; p < n; p++) {
-    const spectrum = pixelSpectrum(si, p);
+    const y = si.data.subarray(p * c, (p + 1) * c);
     try {
-      const r = await predictMeasured(model, [{ source: `pixel ${p}`, spectrum }], { ...o, topWindows: 0 });
-      r.targets.forEach((t, k) => {
-        layers[k]!.value[p] = t.value;
-        if (t.interval) {
-          layers[k]!.lo[p] = t.interval[0];
-          layers[k]!.hi[p] = t.interval[1];
-        }
+      const prepared = model.modes.map((mode) => {
+        const grid = model.grids[mode] as [number, number, number];
+        return prepareMode(technique, energy, y, mode, grid, model.meanSpectra[mode], {
+          ...o,
+          scaleEach: false,
+        });
       });
-      if (r.ood) oodScore[p] = r.ood.score;
-      flags.push([...r.flags]);
-      flagged[p] = r.flags.length > 0 ? 1 : 0;
+      const k = commonScale(
+        prepared.map((pm) => ({ intensity: pm.intensity, reference: model.meanSpectra[pm.mode] })),
+      );
+      const use: ModeUse[] = prepared.map((pm) => ({
+        mode: pm.mode,
+        source: `pixel ${p}`,
+        technique,
+        shift: pm.shift,
+        shiftAtCap: pm.shiftAtCap,
+        snr: pm.snr,
+        background: pm.background,
+      }));
+      for (const pm of prepared) {
+        const x = pm.intensity; // fresh array owned here: scaled in place
+        for (let i = 0; i < x.length; i++) {
+          if (!Number.isFinite(x[i]!))
+            throw new SpecfuseError('invalid-argument', `${pm.mode}: non-finite intensity after preparation`);
+          x[i]! *= k;
+        }
+      }
+      prepared.forEach((pm) => {
+        bundle[pm.mode]!.push(pm.intensity);
+        shifts[pm.mode]![p] = pm.shift;
+        snr[pm.mode]![p] = pm.snr;
+      });
+      ok.push(p);
+      uses.push(use);
     } catch (e) {
       if (!(e instanceof SpecfuseError)) throw e;
-      flags.push([e.message]);
+      flags[p]!.push(e.message);
       flagged[p] = 1;
     }
   }
+  // 2. one batch prediction over the prepared pixels
+  if (ok.length > 0) {
+    const pred = await predictWithModel(model, bundle);
+    pred.targets.forEach((t, k) => {
+      const l = layers[k]!;
+      ok.forEach((p, j) => {
+        l.value[p] = t.value[j]!;
+        if (t.lo && t.hi) {
+          l.lo[p] = t.lo[j]!;
+          l.hi[p] = t.hi[j]!;
+        }
+      });
+    });
+    ok.forEach((p, j) => {
+      const ood = pred.ood
+        ? { score: pred.ood.score[j]!, threshold: pred.ood.threshold, flagged: pred.ood.flagged[j]! }
+        : null;
+      if (ood) oodScore[p] = ood.score;
+      const f = qualityFlags(uses[j]!, ood, o);
+      flags[p]!.push(...f);
+      flagged[p] = f.length > 0 ? 1 : 0;
+    });
+  }
+  // 3. the summed spectrum, with the full treatment
   const sum = regionSum(si, new Uint8Array(n).fill(1));
-  const sumSpectrum = makeSpectrum(imageEnergyAxis(si), sum.intensity, {
-    ...si.meta,
-    label: 'sum of all pixels',
-  });
+  const sumSpectrum = makeSpectrum(energy, sum.intensity, { ...si.meta, label: 'sum of all pixels' });
   const summed = await predictMeasured(model, [{ source: 'sum of all pixels', spectrum: sumSpectrum }], o);
   const pixelMean: Record<string, number> = {};
+  const comparison: MapComparison[] = [];
   for (const l of layers) {
     let s = 0;
-    let c = 0;
-    for (let p = 0; p < n; p++)
-      if (!flagged[p] && Number.isFinite(l.value[p]!)) {
+    let cnt = 0;
+    let sa = 0;
+    let ca = 0;
+    for (let p = 0; p < n; p++) {
+      if (!Number.isFinite(l.value[p]!)) continue;
+      sa += l.value[p]!;
+      ca++;
+      if (!flagged[p]) {
         s += l.value[p]!;
-        c++;
+        cnt++;
       }
-    pixelMean[l.target] = c > 0 ? s / c : Number.NaN;
+    }
+    const mean = cnt > 0 ? s / cnt : Number.NaN;
+    const allMean = ca > 0 ? sa / ca : Number.NaN;
+    pixelMean[l.target] = mean;
+    const st = summed.targets.find((t) => t.target === l.target)!;
+    comparison.push({
+      target: l.target,
+      task: l.task,
+      pixelMean: mean,
+      summed: st.value,
+      ...(st.interval
+        ? {
+            summedInterval: st.interval,
+            withinInterval: mean >= st.interval[0] && mean <= st.interval[1],
+            allWithinInterval: allMean >= st.interval[0] && allMean <= st.interval[1],
+          }
+        : {}),
+      unflaggedPixels: cnt,
+      allPixelMean: allMean,
+    });
   }
-  return { shape: [ny, nx], bin, layers, flags, flagged, oodScore, summed, pixelMean };
+  return {
+    shape: [ny, nx],
+    bin,
+    layers,
+    flags,
+    flagged,
+    oodScore,
+    shifts,
+    snr,
+    summed,
+    pixelMean,
+    comparison,
+  };
 }

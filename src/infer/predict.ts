@@ -1,13 +1,31 @@
 import { SpecfuseError } from '../core/errors.js';
 import type { SpectraBundle } from '../ml/data.js';
+import { makeRng } from '../ml/rng.js';
 import { type SfmModel, predictWithModel } from '../ml/model-file.js';
-import type { Spectrum } from '../spectrum/types.js';
-import { type PrepareOptions, type PreparedMode, gridOf, prepareEelsMode } from './prepare.js';
+import type { Spectrum, Technique } from '../spectrum/types.js';
+import {
+  type BackgroundFit,
+  type PrepareOptions,
+  type PreparedMode,
+  commonScale,
+  gridOf,
+  prepareMode,
+  requiredRange,
+} from './prepare.js';
 
 /**
  * From measured spectra to local structure: pick, for every mode the model needs, a measured spectrum that covers
- * it (a spectrum image or an extracted spectrum may hold several edges), prepare it (background, alignment, grid),
- * predict with intervals and an out-of-distribution score, and attribute each prediction to energy windows.
+ * it (a spectrum image or an extracted spectrum may hold several edges: each mode is cut out of it by its grid and
+ * pre-edge window), prepare it (EELS background or XAS edge normalisation, alignment, grid), predict with
+ * intervals and an out-of-distribution score, and attribute each prediction to energy windows.
+ *
+ * Intervals: the model's split-conformal 90 % interval (±q) covers the scatter of simulated test spectra around
+ * the truth. A measured spectrum adds its own uncertainty — counting noise left after the background subtraction
+ * the error of the background extrapolation and of the alignment shift — which the conformal q never saw. It is
+ * propagated by a parametric bootstrap (`perturbedPreparation`): `measurementDraws` copies of the raw input with
+ * fresh counting noise and a jittered background window are prepared from scratch and predicted; their standard
+ * deviation s enters the half-width as √(q² + (1.645·s)²) (independent errors added in quadrature; 1.645 = the
+ * two-sided 90 % normal quantile).
  */
 
 export interface MeasuredInput {
@@ -18,10 +36,11 @@ export interface MeasuredInput {
 export interface ModeUse {
   readonly mode: string;
   readonly source: string;
+  readonly technique: Technique;
   readonly shift: number;
   readonly shiftAtCap: boolean;
   readonly snr: number;
-  readonly background: PreparedMode['background'];
+  readonly background: BackgroundFit;
 }
 
 export interface WindowContribution {
@@ -37,8 +56,11 @@ export interface TargetResult {
   readonly task: 'regression' | 'classification';
   /** Regression value, or probability of class 1. */
   readonly value: number;
-  /** 90 % conformal interval (regression). */
+  /** 90 % interval (regression): conformal, widened by the measurement uncertainty when draws were made. */
   readonly interval?: readonly [number, number];
+  /** The model's conformal half-width alone, and the measurement standard deviation from the draws. */
+  readonly conformalHalfWidth?: number;
+  readonly measurementSd?: number;
   /** Predicted class (classification, threshold 0.5). */
   readonly present?: boolean;
   readonly topWindows: readonly WindowContribution[];
@@ -55,61 +77,104 @@ export interface PredictionResult {
 export interface PredictOptions extends PrepareOptions {
   /** Windows per mode for the attribution (default 8). */
   readonly windows?: number;
-  /** Windows reported per target (default 3). */
+  /** Windows reported per target (default 3; 0 skips the attribution). */
   readonly topWindows?: number;
   /** Edge SNR below which a mode is flagged too noisy (default 5). */
   readonly minSnr?: number;
+  /** See `QualityLimits.maxShiftSpread`. */
+  readonly maxShiftSpread?: number;
+  /** Monte Carlo draws of the measurement uncertainty (default 32; 0 = conformal interval only). */
+  readonly measurementDraws?: number;
+  /** Seed of the draws (default 1). */
+  readonly seed?: number;
 }
 
-/** The first input whose energy range covers a mode's grid plus its pre-edge window. */
-function pickInput(
+/** Technique of an input: option, then file metadata, then EELS (the spectrum-image case). */
+function techniqueOf(s: Spectrum, o: PrepareOptions): Technique {
+  return o.technique ?? s.meta.technique ?? 'EELS';
+}
+
+/** The first input whose energy range covers a mode's grid plus its pre-edge window (same element first). */
+export function pickInput(
   inputs: readonly MeasuredInput[],
   mode: string,
   grid: readonly [number, number, number],
-  o: PrepareOptions,
+  o: PrepareOptions = {},
 ): MeasuredInput | undefined {
-  const [w0] = o.backgroundWindow ?? [-30, -3];
-  const ms = o.maxShift ?? 5;
-  const need0 = grid[0] + w0 - ms;
-  const need1 = grid[0] + grid[1] * (grid[2] - 1) + ms;
+  const [need0, need1] = requiredRange(mode, grid, o);
   const [el] = mode.split(':');
   const covers = (s: Spectrum) => s.energy[0]! <= need0 && s.energy[s.energy.length - 1]! >= need1;
   return (
     inputs.find((i) => covers(i.spectrum) && i.spectrum.meta.element === el) ??
-    inputs.find((i) => covers(i.spectrum) && i.spectrum.meta.element === undefined)
+    inputs.find((i) => covers(i.spectrum) && i.spectrum.meta.element === undefined) ??
+    inputs.find((i) => covers(i.spectrum))
   );
+}
+
+export interface PreparedInput {
+  readonly use: ModeUse;
+  /** On the model grid, on the training scale (one factor per acquisition). */
+  readonly intensity: Float64Array;
+  readonly noiseSigma: number;
+  readonly prepared: PreparedMode;
+  readonly input: MeasuredInput;
 }
 
 export function prepareInputs(
   model: SfmModel,
   inputs: readonly MeasuredInput[],
   o: PrepareOptions = {},
-): Map<string, { use: ModeUse; intensity: Float64Array }> {
-  const out = new Map<string, { use: ModeUse; intensity: Float64Array }>();
+): Map<string, PreparedInput> {
+  const out = new Map<string, PreparedInput>();
+  const raw: { mode: string; input: MeasuredInput; technique: Technique; p: PreparedMode }[] = [];
   for (const mode of model.modes) {
     const grid = model.grids[mode] as [number, number, number] | undefined;
     if (!grid)
       throw new SpecfuseError('invalid-argument', `the model has no grid for mode ${mode}`, { field: mode });
     const input = pickInput(inputs, mode, grid, o);
-    if (!input)
+    if (!input) {
+      const [a, b] = requiredRange(mode, grid, o);
       throw new SpecfuseError(
         'invalid-argument',
-        `no input spectrum covers mode ${mode} (${grid[0].toFixed(1)}–${(grid[0] + grid[1] * (grid[2] - 1)).toFixed(1)} eV plus a pre-edge window); the model needs ${model.modes.join(', ')}`,
+        `no input spectrum covers mode ${mode} (${a.toFixed(1)}–${b.toFixed(1)} eV: grid, pre-edge window and shift cap); the model needs ${model.modes.join(', ')}`,
         { field: mode },
       );
-    const p = prepareEelsMode(
+    }
+    const technique = techniqueOf(input.spectrum, o);
+    const p = prepareMode(
+      technique,
       input.spectrum.energy,
       input.spectrum.intensity,
       mode,
       grid,
       model.meanSpectra[mode],
-      o,
+      { ...o, scaleEach: false },
     );
+    raw.push({ mode, input, technique, p });
+  }
+  // one scale factor per acquisition (modes cut from the same input keep their measured ratios)
+  const scales = new Map<MeasuredInput, number>();
+  for (const r of raw)
+    if (!scales.has(r.input))
+      scales.set(
+        r.input,
+        commonScale(
+          raw
+            .filter((x) => x.input === r.input)
+            .map((x) => ({ intensity: x.p.intensity, reference: model.meanSpectra[x.mode] })),
+        ),
+      );
+  for (const { mode, input, technique, p } of raw) {
+    const k = scales.get(input)!;
     out.set(mode, {
-      intensity: p.intensity,
+      intensity: Float64Array.from(p.intensity, (v) => v * k),
+      noiseSigma: p.noiseSigma * k,
+      prepared: p,
+      input,
       use: {
         mode,
         source: input.source,
+        technique,
         shift: p.shift,
         shiftAtCap: p.shiftAtCap,
         snr: p.snr,
@@ -120,51 +185,109 @@ export function prepareInputs(
   return out;
 }
 
-/** Predict from spectra already on the model grids (one sample per entry), with window attributions. */
+/**
+ * Parametric bootstrap of the measurement: a copy of every input with fresh noise (Poisson-like: variance
+ * gain × intensity, the gain σ²/mean measured in the background windows; constant σ for XAS) and a jittered
+ * background window (start up to 8 eV later, end up to 3 eV earlier), prepared again from scratch — so the draws
+ * carry the counting noise, the background-extrapolation error and the alignment error together.
+ */
+export function perturbedPreparation(
+  model: SfmModel,
+  prepared: Map<string, PreparedInput>,
+  o: PrepareOptions,
+  rng: ReturnType<typeof makeRng>,
+): Map<string, PreparedInput> {
+  const noisy = new Map<MeasuredInput, MeasuredInput>();
+  for (const p of prepared.values()) {
+    if (noisy.has(p.input)) continue;
+    const uses = [...prepared.values()].filter((x) => x.input === p.input);
+    const y = p.input.spectrum.intensity;
+    const xas = uses.every((u) => u.use.technique === 'XAS');
+    const gains = uses.map((u) => u.prepared.gain).filter((g) => Number.isFinite(g) && g > 0);
+    const gain = gains.length ? gains.sort((a, b) => a - b)[gains.length >> 1]! : Number.NaN;
+    const sig = uses.map((u) => u.prepared.rawNoiseSigma).filter((v) => Number.isFinite(v) && v > 0);
+    const sigma = sig.length ? sig.sort((a, b) => a - b)[sig.length >> 1]! : 0;
+    const out = Float64Array.from(y, (v) => {
+      const sd = !xas && Number.isFinite(gain) ? Math.sqrt(gain * Math.max(v, 0)) : sigma;
+      return v + sd * rng.normal();
+    });
+    noisy.set(p.input, { source: p.input.source, spectrum: { ...p.input.spectrum, intensity: out } });
+  }
+  const windows: Record<string, readonly [number, number]> = {};
+  for (const mode of model.modes) {
+    const [w0, w1] = o.backgroundWindows?.[mode] ?? o.backgroundWindow ?? [-30, -3];
+    const a = w0 + 8 * rng.next();
+    const b = w1 - 3 * rng.next();
+    windows[mode] = b - a > 5 ? [a, b] : [w0, w1];
+  }
+  const ordered = [...prepared.values()].map((p) => noisy.get(p.input)!);
+  return prepareInputs(model, [...new Set(ordered)], { ...o, backgroundWindows: windows });
+}
+
+/**
+ * Predict from spectra already on the model grids (one sample per entry), with window attributions and, when
+ * `draws` (perturbed copies of the same spectra, per mode) are given, the measurement spread.
+ */
 export async function predictPrepared(
   model: SfmModel,
   spectra: Record<string, Float64Array>,
   o: PredictOptions = {},
+  drawSpectra?: Readonly<Record<string, readonly Float64Array[]>>,
 ): Promise<Omit<PredictionResult, 'modes' | 'flags'>> {
   const nWin = o.windows ?? 8;
   const top = o.topWindows ?? 3;
-  // one batch: the sample itself, then one occluded copy per (mode, window)
+  const draws = drawSpectra ? (drawSpectra[model.modes[0]!]?.length ?? 0) : 0;
+  // one batch: the sample itself, one occluded copy per (mode, window), then the measurement draws
   const occl: { mode: string; lo: number; hi: number }[] = [];
   const bundle: SpectraBundle = {};
   for (const mode of model.modes) bundle[mode] = [spectra[mode]!];
-  for (const mode of model.modes) {
-    const grid = gridOf(model.grids[mode] as [number, number, number]);
-    const mean = model.meanSpectra[mode] ?? [];
-    const size = Math.ceil(grid.length / nWin);
-    for (let w = 0; w * size < grid.length; w++) {
-      const i0 = w * size;
-      const i1 = Math.min(grid.length, i0 + size);
-      for (const m2 of model.modes) {
-        const base = spectra[m2]!;
-        if (m2 !== mode) bundle[m2]!.push(base);
-        else {
-          const x = Float64Array.from(base);
-          for (let i = i0; i < i1; i++) x[i] = mean[i] ?? x[i]!;
-          bundle[m2]!.push(x);
+  if (top > 0)
+    for (const mode of model.modes) {
+      const grid = gridOf(model.grids[mode] as [number, number, number]);
+      const mean = model.meanSpectra[mode] ?? [];
+      const size = Math.ceil(grid.length / nWin);
+      for (let w = 0; w * size < grid.length; w++) {
+        const i0 = w * size;
+        const i1 = Math.min(grid.length, i0 + size);
+        for (const m2 of model.modes) {
+          const base = spectra[m2]!;
+          if (m2 !== mode) bundle[m2]!.push(base);
+          else {
+            const x = Float64Array.from(base);
+            for (let i = i0; i < i1; i++) x[i] = mean[i] ?? x[i]!;
+            bundle[m2]!.push(x);
+          }
         }
+        occl.push({ mode, lo: grid[i0]!, hi: grid[i1 - 1]! });
       }
-      occl.push({ mode, lo: grid[i0]!, hi: grid[i1 - 1]! });
     }
-  }
+  for (let d = 0; d < draws; d++) for (const mode of model.modes) bundle[mode]!.push(drawSpectra![mode]![d]!);
   const pred = await predictWithModel(model, bundle);
+  const d0 = 1 + occl.length;
   const targets: TargetResult[] = pred.targets.map((t) => {
     const value = t.value[0]!;
     const contributions = occl.map((w, k) => ({ ...w, contribution: value - t.value[k + 1]! }));
     contributions.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
     const lo = t.lo?.[0];
     const hi = t.hi?.[0];
+    let sd = 0;
+    if (draws > 1) {
+      let m = 0;
+      for (let d = 0; d < draws; d++) m += t.value[d0 + d]!;
+      m /= draws;
+      let v = 0;
+      for (let d = 0; d < draws; d++) v += (t.value[d0 + d]! - m) ** 2;
+      sd = Math.sqrt(v / (draws - 1));
+    }
+    const hasIv = lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi);
+    const q = hasIv ? (hi - lo) / 2 : 0;
+    const half = Math.sqrt(q * q + (1.645 * sd) ** 2);
     return {
       target: t.target,
       task: t.task,
       value,
-      ...(lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi)
-        ? { interval: [lo, hi] as const }
-        : {}),
+      ...(hasIv ? { interval: [value - half, value + half] as const, conformalHalfWidth: q } : {}),
+      ...(draws > 1 ? { measurementSd: sd } : {}),
       ...(t.task === 'classification' ? { present: value >= 0.5 } : {}),
       topWindows: contributions.slice(0, top),
     };
@@ -175,6 +298,47 @@ export async function predictPrepared(
   return { targets, ood };
 }
 
+export interface QualityLimits {
+  readonly minSnr?: number;
+  /**
+   * Largest spread (eV) of the alignment shifts of modes cut from one acquisition (default 2 eV). One spectrometer
+   * calibration error shifts every edge alike (an offset) or smoothly (a dispersion error of a few 0.1 % moves edges
+   * 200 eV apart by ≲ 1 eV), so edges of one spectrum that disagree by more point at a mis-locked correlation
+   * (e.g. L3 matched onto L2), not at chemistry.
+   */
+  readonly maxShiftSpread?: number;
+}
+
+/** Reasons not to trust a prepared input (noise, alignment at the cap, OOD). */
+export function qualityFlags(
+  modes: readonly ModeUse[],
+  ood: PredictionResult['ood'],
+  o: QualityLimits = {},
+): string[] {
+  const flags: string[] = [];
+  const minSnr = o.minSnr ?? 5;
+  for (const m of modes) {
+    if (!(m.snr >= minSnr))
+      flags.push(`${m.mode}: edge signal-to-noise ${m.snr.toFixed(1)} < ${minSnr} (too noisy or vacuum)`);
+    if (m.shiftAtCap)
+      flags.push(`${m.mode}: alignment shift ${m.shift.toFixed(2)} eV at the ±cap (calibration suspect)`);
+  }
+  const spread = o.maxShiftSpread ?? 2;
+  for (const src of new Set(modes.map((m) => m.source))) {
+    const ms = modes.filter((m) => m.source === src);
+    if (ms.length < 2) continue;
+    const sh = ms.map((m) => m.shift);
+    const d = Math.max(...sh) - Math.min(...sh);
+    if (d > spread)
+      flags.push(
+        `alignment shifts of modes from one acquisition disagree by ${d.toFixed(2)} eV > ${spread} eV (${ms.map((m) => `${m.mode} ${m.shift.toFixed(2)}`).join(', ')}): calibrate the energy axis`,
+      );
+  }
+  if (ood?.flagged)
+    flags.push(`out of distribution: score ${ood.score.toFixed(2)} > threshold ${ood.threshold.toFixed(2)}`);
+  return flags;
+}
+
 export async function predictMeasured(
   model: SfmModel,
   inputs: readonly MeasuredInput[],
@@ -183,19 +347,23 @@ export async function predictMeasured(
   const prepared = prepareInputs(model, inputs, o);
   const spectra: Record<string, Float64Array> = {};
   for (const [mode, p] of prepared) spectra[mode] = p.intensity;
-  const r = await predictPrepared(model, spectra, o);
-  const modes = [...prepared.values()].map((p) => p.use);
-  const flags: string[] = [];
-  const minSnr = o.minSnr ?? 5;
-  for (const m of modes) {
-    if (m.snr < minSnr)
-      flags.push(`${m.mode}: edge signal-to-noise ${m.snr.toFixed(1)} < ${minSnr} (too noisy or vacuum)`);
-    if (m.shiftAtCap)
-      flags.push(`${m.mode}: alignment shift ${m.shift.toFixed(2)} eV at the ±cap (calibration suspect)`);
+  const nDraws = o.measurementDraws ?? 32;
+  let draws: Record<string, Float64Array[]> | undefined;
+  if (nDraws > 1) {
+    draws = Object.fromEntries(model.modes.map((m) => [m, [] as Float64Array[]]));
+    const rng = makeRng(o.seed ?? 1);
+    for (let d = 0; d < nDraws; d++) {
+      try {
+        const q = perturbedPreparation(model, prepared, o, rng);
+        for (const m of model.modes) draws[m]!.push(q.get(m)!.intensity);
+      } catch (e) {
+        // a draw whose background fit fails (window with no positive counts) is skipped
+        if (!(e instanceof SpecfuseError)) throw e;
+      }
+    }
+    if (draws[model.modes[0]!]!.length < 2) draws = undefined;
   }
-  if (r.ood?.flagged)
-    flags.push(
-      `out of distribution: score ${r.ood.score.toFixed(2)} > threshold ${r.ood.threshold.toFixed(2)}`,
-    );
-  return { modes, targets: r.targets, ood: r.ood, flags };
+  const r = await predictPrepared(model, spectra, o, draws);
+  const modes = [...prepared.values()].map((p) => p.use);
+  return { modes, targets: r.targets, ood: r.ood, flags: qualityFlags(modes, r.ood, o) };
 }

@@ -1,0 +1,148 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { SpecfuseError } from '../../core/errors.js';
+import {
+  type BackgroundMethod,
+  type MeasuredInput,
+  type PredictOptions,
+  type PredictionResult,
+  predictMeasured,
+} from '../../infer/index.js';
+import { readSpectra } from '../../io/spectra/read.js';
+import { loadModelFile } from '../../ml/model-file.js';
+import { regionSum } from '../../preprocess/spectrum-image.js';
+import { imageEnergyAxis, makeSpectrum, pixelCount } from '../../spectrum/spectrum.js';
+import type { Technique } from '../../spectrum/types.js';
+import { makeOutput, numberOption } from '../context.js';
+
+/**
+ * `specfuse predict --model M FILE…`: measured spectra → predictions with intervals, OOD score and flag, applied
+ * shifts, background-fit quality and the top contributing energy windows per target.
+ */
+export interface InferFlags {
+  model?: string;
+  maxShift?: string;
+  background?: string;
+  technique?: string;
+  draws?: string;
+  minSnr?: string;
+  noAlign?: boolean;
+  json?: boolean;
+}
+
+export function addInferOptions(c: Command): Command {
+  return c
+    .option('--max-shift <eV>', 'largest rigid alignment shift searched (default 5 eV)')
+    .option('--background <method>', 'EELS power-law fit: log-lsq | two-area | auto (default log-lsq)')
+    .option('--technique <t>', 'EELS | XAS (default: from the file, else EELS)')
+    .option('--draws <n>', 'Monte Carlo draws of the measurement uncertainty (default 32)')
+    .option('--min-snr <x>', 'edge signal-to-noise below which a mode is flagged (default 5)')
+    .option('--no-align', 'use the energy axis as calibrated (no cross-correlation shift)');
+}
+
+export function inferOptions(o: InferFlags & { align?: boolean }): PredictOptions {
+  const maxShift = numberOption(o.maxShift, 'max-shift', { min: 0.1 });
+  const draws = numberOption(o.draws, 'draws', { min: 0, integer: true });
+  const minSnr = numberOption(o.minSnr, 'min-snr');
+  if (o.background !== undefined && !['log-lsq', 'two-area', 'auto'].includes(o.background))
+    throw new SpecfuseError(
+      'invalid-argument',
+      `--background must be log-lsq, two-area or auto, got '${o.background}'`,
+      {
+        field: 'background',
+      },
+    );
+  if (o.technique !== undefined && o.technique !== 'EELS' && o.technique !== 'XAS')
+    throw new SpecfuseError('invalid-argument', `--technique must be EELS or XAS, got '${o.technique}'`, {
+      field: 'technique',
+    });
+  return {
+    ...(maxShift !== undefined ? { maxShift } : {}),
+    ...(draws !== undefined ? { measurementDraws: draws } : {}),
+    ...(minSnr !== undefined ? { minSnr } : {}),
+    ...(o.background !== undefined ? { backgroundMethod: o.background as BackgroundMethod } : {}),
+    ...(o.technique !== undefined ? { technique: o.technique as Technique } : {}),
+    ...(o.align === false ? { noAlign: true } : {}),
+  };
+}
+
+/** Every spectrum of every file; a spectrum image contributes the sum of its pixels. */
+export function readInputs(files: readonly string[]): { inputs: MeasuredInput[]; warnings: string[] } {
+  const inputs: MeasuredInput[] = [];
+  const warnings: string[] = [];
+  for (const f of files) {
+    const path = resolve(f);
+    const r = readSpectra(path);
+    warnings.push(...r.warnings.map((w) => `${f}: ${typeof w === 'string' ? w : JSON.stringify(w)}`));
+    for (const [i, spectrum] of r.value.spectra.entries())
+      inputs.push({ source: r.value.spectra.length > 1 ? `${f}#${i}` : f, spectrum });
+    const im = r.value.image;
+    if (im) {
+      const sum = regionSum(im, new Uint8Array(pixelCount(im)).fill(1));
+      inputs.push({
+        source: `${f} (sum of ${pixelCount(im)} pixels)`,
+        spectrum: makeSpectrum(imageEnergyAxis(im), sum.intensity, {
+          ...im.meta,
+          label: 'sum of all pixels',
+        }),
+      });
+    }
+  }
+  if (inputs.length === 0) throw new SpecfuseError('invalid-argument', 'no spectrum in the input files', {});
+  return { inputs, warnings };
+}
+
+const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
+
+export function predictionText(r: PredictionResult): string {
+  const lines: string[] = [];
+  for (const m of r.modes)
+    lines.push(
+      `${m.mode} from ${m.source} (${m.technique}): shift ${m.shift.toFixed(2)} eV${m.shiftAtCap ? ' (AT CAP)' : ''}, edge S/N ${m.snr.toFixed(1)}, background ${m.background.method} over ${m.background.window[0].toFixed(1)}–${m.background.window[1].toFixed(1)} eV (residual ${(100 * m.background.relResidual).toFixed(2)} %${Number.isFinite(m.background.chi2nu) ? `, χ²/ν ${m.background.chi2nu.toFixed(1)}` : ''})`,
+    );
+  for (const t of r.targets) {
+    const v =
+      t.task === 'classification'
+        ? `p = ${f3(t.value)} (${t.present ? 'present' : 'absent'})`
+        : `${f3(t.value)}${t.interval ? ` [${f3(t.interval[0])}, ${f3(t.interval[1])}] (90 %)` : ''}`;
+    const w = t.topWindows
+      .map(
+        (x) =>
+          `${x.mode} ${x.lo.toFixed(1)}–${x.hi.toFixed(1)} eV (${x.contribution >= 0 ? '+' : ''}${f3(x.contribution)})`,
+      )
+      .join(', ');
+    lines.push(`  ${t.target}: ${v}${w ? `; top windows: ${w}` : ''}`);
+  }
+  if (r.ood)
+    lines.push(
+      `OOD score ${r.ood.score.toFixed(2)} (threshold ${r.ood.threshold.toFixed(2)})${r.ood.flagged ? ' FLAGGED' : ''}`,
+    );
+  lines.push(r.flags.length ? `flags:\n${r.flags.map((f) => `  - ${f}`).join('\n')}` : 'no quality flags');
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  addInferOptions(
+    program
+      .command('predict')
+      .description(
+        'predict local structure from measured spectra (XAS/EELS) with intervals, OOD flag and evidence',
+      )
+      .argument(
+        '<files...>',
+        'measured spectra (MSA, DM3/DM4, XDI, Athena .prj, JSON…); several edges may share a file',
+      )
+      .requiredOption('--model <file>', 'model file (.sfm)')
+      .option('--json', 'one JSON document on stdout'),
+  ).action(async (files: string[], o: InferFlags & { align?: boolean }) => {
+    const out = makeOutput(Boolean(o.json));
+    const opts = inferOptions(o);
+    const model = loadModelFile(resolve(o.model as string));
+    const { inputs, warnings } = readInputs(files);
+    for (const w of warnings) out.info(`warning: ${w}`);
+    const r = await predictMeasured(model, inputs, opts);
+    out.result({ model: resolve(o.model as string), modelModes: model.modes, ...r, warnings }, () =>
+      predictionText(r),
+    );
+  });
+}
