@@ -53,7 +53,10 @@ describe('study table', () => {
   });
 
   it('writes the conclusion from the numbers', () => {
-    const text = conclusionParagraph(table, { structures: 24, excluded: [{ mode: 'O:K', reason: 'engine missing' }] });
+    const text = conclusionParagraph(table, {
+      structures: 24,
+      excluded: [{ mode: 'O:K', reason: 'engine missing' }],
+    });
     expect(text).toContain('24 simulated NMC structures');
     expect(text).toContain('O-vacancy detection (AUC 0.950 fused vs 0.750');
     expect(text).toContain('Li content (R² 0.700 fused vs 0.800');
