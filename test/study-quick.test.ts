@@ -46,6 +46,10 @@ describe('specfuse run --quick', () => {
     for (const m of modes)
       expect(rows.some((row) => row.kind === 'single' && row.modes.join() === m)).toBe(true);
     expect(rows.some((row) => row.kind === 'all-fusion' && row.modes.length === modes.length)).toBe(true);
+    // the seed paper's four-mode fusion (O K + Ni/Mn/Co L2,3) has its own row when more modes than those are run
+    const seed = ['O:K', 'Ni:L23', 'Mn:L23', 'Co:L23'];
+    if (seed.every((m) => modes.includes(m)) && modes.length > seed.length)
+      expect(rows.find((row) => row.kind === 'seed-fusion')?.modes).toEqual(seed);
     const live = (result.table.targets as { name: string; task: string; skipped?: string }[]).filter(
       (t) => !t.skipped,
     );

@@ -137,6 +137,14 @@ export const STUDY_TARGETS = [
 export interface DefaultStudyOptions {
   /** `--quick`: fewer structures (a smoke run of every stage in a few minutes). */
   readonly quick?: boolean;
+  /**
+   * `--full`: the cluster-scale study — 100 structures per class (800 in all), K edges with 6 Å clusters (the FEFF10
+   * reference setting) and every absorber of each element, the default energy range of the K-edge engine. Meant for a
+   * Slurm cluster: write it with `specfuse run --full --write-config full.json`, simulate it with
+   * `specfuse campaign run full.json --db OUT/campaign.duckdb --executor slurm --wait`, then evaluate with
+   * `specfuse run full.json --out OUT` (the campaign is found complete and only the evaluation runs).
+   */
+  readonly full?: boolean;
   /** Engines this build has (`engineNames()`); modes needing others are left out. */
   readonly engines: readonly string[];
   readonly seed?: number;
@@ -159,9 +167,9 @@ export function exclusionReason(m: StudyMode, engines: readonly string[]): strin
 export function defaultStudy(o: DefaultStudyOptions): DefaultStudy {
   const included = STUDY_MODES.filter((m) => o.engines.includes(m.engine) && !m.disabled);
   const excluded = STUDY_MODES.filter((m) => !included.includes(m));
-  // Structures per class: split over the three compositions by weight. The default gives 8 classes × 12 = 96
-  // structures (the grouped 5-fold CV then holds ~19 structures per fold); --quick gives 8 × 2 = 16.
-  const perClass = o.quick ? 2 : 12;
+  // Structures per class: split over the three compositions by weight. The default gives 8 classes × 24 = 192
+  // structures (the grouped 5-fold CV then holds ~38 structures per fold); --quick gives 8 × 2 = 16.
+  const perClass = o.quick ? 2 : o.full ? 100 : 24;
   const classes = [
     { name: 'pristine', count: perClass },
     { name: 'ovac', oVacancies: 1, count: perClass },
@@ -169,7 +177,11 @@ export function defaultStudy(o: DefaultStudyOptions): DefaultStudy {
     { name: 'ovac+antisite', oVacancies: 1, antisites: 1, count: perClass },
   ].flatMap((c) => [c, { ...c, name: `${c.name}-delith20`, delithiation: 0.2 }]);
   const config: CampaignConfigInput = {
-    name: o.quick ? 'specfuse-default-study-quick' : 'specfuse-default-study',
+    name: o.quick
+      ? 'specfuse-default-study-quick'
+      : o.full
+        ? 'specfuse-full-study'
+        : 'specfuse-default-study',
     seed: o.seed ?? 2026,
     compositions: [
       { name: 'NMC622', ni: 0.6, mn: 0.2, co: 0.2, weight: 1 },
@@ -183,9 +195,15 @@ export function defaultStudy(o: DefaultStudyOptions): DefaultStudy {
       grid: m.grid,
       broadening: { gaussianFwhm: m.gaussianFwhm },
       technique: m.technique,
-      ...(m.absorbers !== undefined ? { absorbers: m.absorbers } : {}),
-      ...(m.radius !== undefined ? { radius: m.radius } : {}),
-      ...(m.options ? { options: { ...m.options } } : {}),
+      ...(o.full
+        ? m.engine === 'fms'
+          ? { radius: 6 }
+          : {}
+        : {
+            ...(m.absorbers !== undefined ? { absorbers: m.absorbers } : {}),
+            ...(m.radius !== undefined ? { radius: m.radius } : {}),
+            ...(m.options ? { options: { ...m.options } } : {}),
+          }),
     })),
     absorbers: 'all',
   };

@@ -47,6 +47,8 @@ export interface StudyOptions {
   readonly config?: unknown;
   readonly configFile?: string;
   readonly quick?: boolean;
+  /** The cluster-scale study (see `defaultStudy`); meant to be simulated on Slurm first. */
+  readonly full?: boolean;
   readonly workers?: number;
   /** Grouped CV folds (default 5). */
   readonly folds?: number;
@@ -149,7 +151,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   let excluded: { mode: string; reason: string }[] = [];
   if (rawConfig === undefined) {
     const engines = engineNames();
-    const d = defaultStudy({ quick: o.quick ?? false, engines });
+    const d = defaultStudy({ quick: o.quick ?? false, full: o.full ?? false, engines });
     if (d.included.length === 0)
       throw new SpecfuseError(
         'engine',

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { SpecfuseError } from '../../core/errors.js';
+import { defaultStudy } from '../../pipeline/default-study.js';
 import { type StudyEvent, runStudy } from '../../pipeline/study.js';
+import { engineNames } from '../../simulate/registry.js';
 import { tableMarkdown } from '../../pipeline/table.js';
 import { jsonReplacer, makeOutput, numberOption } from '../context.js';
 
@@ -18,6 +20,14 @@ export function register(program: Command): void {
     .argument('[config]', 'campaign config (JSON); default: the shipped study')
     .option('--out <dir>', 'output folder (resumes if it holds an earlier run of the same study)', 'results')
     .option('--quick', 'a small study that exercises every stage in a few minutes')
+    .option(
+      '--full',
+      'the cluster-scale study (800 structures, 6 Å K-edge clusters, every absorber): write it with --write-config, simulate it on Slurm with `specfuse campaign run`, then evaluate with `specfuse run FILE`',
+    )
+    .option(
+      '--write-config <file>',
+      'write the study configuration (JSON) and stop, e.g. to run its campaign on Slurm',
+    )
     .option('--workers <n>', 'simulation worker threads (default: all cores)')
     .option('--folds <k>', 'grouped cross-validation folds', '5')
     .option('--bootstrap <n>', 'bootstrap resamples for the 95 % intervals', '1000')
@@ -45,6 +55,25 @@ export function register(program: Command): void {
         } catch (e) {
           throw new SpecfuseError('parse', `not valid JSON: ${(e as Error).message}`, { file: configPath });
         }
+      }
+      if (opts.quick && opts.full)
+        throw new SpecfuseError('invalid-argument', '--quick and --full exclude each other');
+      if (typeof opts.writeConfig === 'string') {
+        const target = opts.writeConfig;
+        if (existsSync(target))
+          throw new SpecfuseError('invalid-argument', 'file exists; not overwriting it', { file: target });
+        const d = defaultStudy({
+          quick: Boolean(opts.quick),
+          full: Boolean(opts.full),
+          engines: engineNames(),
+        });
+        const cfg = config ?? d.config;
+        writeFileSync(target, `${JSON.stringify(cfg, null, 2)}\n`);
+        out.result(
+          { config: target, modes: (cfg as { modes: { mode: string }[] }).modes.map((m) => m.mode) },
+          `wrote ${target}`,
+        );
+        return;
       }
       const workers = numberOption(opts.workers as string | undefined, 'workers', {
         min: 1,
@@ -110,6 +139,7 @@ export function register(program: Command): void {
         ...(config !== undefined ? { config } : {}),
         ...(configPath !== undefined ? { configFile: configPath } : {}),
         quick: Boolean(opts.quick),
+        full: Boolean(opts.full),
         ...(workers !== undefined ? { workers } : {}),
         folds,
         bootstrap,
