@@ -20,7 +20,7 @@ describe('the shipped study', () => {
     const def = defaultStudy({ engines });
     const quick = defaultStudy({ engines, quick: true });
     const full = defaultStudy({ engines, full: true });
-    expect([count(quick.config), count(def.config), count(full.config)]).toEqual([16, 192, 800]);
+    expect([count(quick.config), count(def.config), count(full.config)]).toEqual([16, 96, 800]);
     const ok = (m: { mode: string }) => m.mode === 'O:K:fms';
     expect(validateCampaignConfig(def.config).modes.find((m) => m.key === 'O:K')!.radius).toBe(4);
     expect(full.config.modes.find(ok)).toMatchObject({ radius: 6 });

@@ -167,9 +167,9 @@ export function exclusionReason(m: StudyMode, engines: readonly string[]): strin
 export function defaultStudy(o: DefaultStudyOptions): DefaultStudy {
   const included = STUDY_MODES.filter((m) => o.engines.includes(m.engine) && !m.disabled);
   const excluded = STUDY_MODES.filter((m) => !included.includes(m));
-  // Structures per class: split over the three compositions by weight. The default gives 8 classes × 24 = 192
-  // structures (the grouped 5-fold CV then holds ~38 structures per fold); --quick gives 8 × 2 = 16.
-  const perClass = o.quick ? 2 : o.full ? 100 : 24;
+  // Structures per class: split over the three compositions by weight. The default gives 8 classes × 12 = 96
+  // structures (the grouped 5-fold CV then holds ~19 structures per fold); --quick gives 8 × 2 = 16.
+  const perClass = o.quick ? 2 : o.full ? 100 : 12;
   const classes = [
     { name: 'pristine', count: perClass },
     { name: 'ovac', oVacancies: 1, count: perClass },

@@ -17,6 +17,9 @@ export interface MeasuredFileResult {
   readonly file: string;
   readonly kind: 'spectrum' | 'image' | 'skipped';
   readonly reason?: string;
+  /** The model used, and why earlier (more complete) models could not be (a mode the data does not cover). */
+  readonly model?: string;
+  readonly fallbackFrom?: readonly { readonly model: string; readonly reason: string }[];
   readonly prediction?: PredictionResult;
   readonly map?: {
     readonly shape: readonly [number, number];
@@ -46,8 +49,18 @@ function plain(r: MapResult): Record<string, unknown> {
   };
 }
 
+export interface NamedModel {
+  readonly name: string;
+  readonly model: SfmModel;
+}
+
+/** A model needs a mode the data does not cover: the next (smaller) model may still apply. */
+function isCoverageError(e: SpecfuseError): boolean {
+  return /cover/.test(e.message);
+}
+
 export async function analyzeMeasuredFolder(
-  model: SfmModel,
+  models: readonly NamedModel[],
   dir: string,
   outDir: string,
   opts: { readonly bin?: number; readonly progress?: (msg: string) => void } = {},
@@ -71,57 +84,78 @@ export async function analyzeMeasuredFolder(
       results.push({ file, kind: 'skipped', reason: (e as Error).message });
       continue;
     }
-    try {
-      if (parsed.image) {
-        opts.progress?.(`mapping ${name}`);
-        const r = await mapSpectrumImage(model, parsed.image, { bin: opts.bin ?? 1 });
-        const base = name.replace(/\.[^.]+$/, '');
-        const files: string[] = [];
-        const json = join(outDir, `${base}.map.json`);
-        writeFileSync(json, `${JSON.stringify(plain(r))}\n`);
-        files.push(json);
-        const nFlag = r.flagged.reduce((a, b) => a + b, 0);
-        for (const l of r.layers) {
-          const svg = await plotHeatmap(l.value, r.shape[1], r.shape[0], {
-            title: `${base}: ${humanTarget(l.target)} (${nFlag} of ${r.flagged.length} pixels flagged: see the flags map)`,
-            colorbarLabel: l.task === 'classification' ? 'probability' : humanTarget(l.target),
+    const fallbackFrom: { model: string; reason: string }[] = [];
+    for (const [k, nm] of models.entries())
+      try {
+        if (parsed.image) {
+          opts.progress?.(`mapping ${name}`);
+          const r = await mapSpectrumImage(nm.model, parsed.image, { bin: opts.bin ?? 1 });
+          const base = name.replace(/\.[^.]+$/, '');
+          const files: string[] = [];
+          const json = join(outDir, `${base}.map.json`);
+          writeFileSync(json, `${JSON.stringify(plain(r))}\n`);
+          files.push(json);
+          const nFlag = r.flagged.reduce((a, b) => a + b, 0);
+          for (const l of r.layers) {
+            const svg = await plotHeatmap(l.value, r.shape[1], r.shape[0], {
+              title: `${base}: ${humanTarget(l.target)} (${nFlag} of ${r.flagged.length} pixels flagged: see the flags map)`,
+              colorbarLabel: l.task === 'classification' ? 'probability' : humanTarget(l.target),
+            });
+            const png = join(outDir, `${base}.${l.target}.png`);
+            writeFileSync(png, svgToPng(svg));
+            files.push(png);
+          }
+          const flagSvg = await plotHeatmap(Float64Array.from(r.flagged), r.shape[1], r.shape[0], {
+            title: `${base}: flagged pixels (1 = too noisy, misaligned or out of distribution)`,
+            colorbarLabel: 'flagged',
+            domain: [0, 1],
           });
-          const png = join(outDir, `${base}.${l.target}.png`);
-          writeFileSync(png, svgToPng(svg));
-          files.push(png);
+          const flagPng = join(outDir, `${base}.flags.png`);
+          writeFileSync(flagPng, svgToPng(flagSvg));
+          files.push(flagPng);
+          results.push({
+            file,
+            kind: 'image',
+            model: nm.name,
+            ...(fallbackFrom.length ? { fallbackFrom } : {}),
+            map: {
+              shape: r.shape,
+              bin: r.bin,
+              flaggedPixels: r.flagged.reduce((a, b) => a + b, 0),
+              pixelMean: r.pixelMean,
+              summed: r.summed,
+              files,
+            },
+          });
+        } else if (parsed.spectra.length > 0) {
+          opts.progress?.(`predicting ${name}`);
+          const prediction = await predictMeasured(
+            nm.model,
+            parsed.spectra.map((spectrum) => ({ source: file, spectrum })),
+          );
+          results.push({
+            file,
+            kind: 'spectrum',
+            prediction,
+            model: nm.name,
+            ...(fallbackFrom.length ? { fallbackFrom } : {}),
+          });
+        } else results.push({ file, kind: 'skipped', reason: 'no spectrum in the file' });
+        break;
+      } catch (e) {
+        if (!(e instanceof SpecfuseError)) throw e;
+        if (isCoverageError(e) && k < models.length - 1) {
+          fallbackFrom.push({ model: nm.name, reason: e.message });
+          continue;
         }
-        const flagSvg = await plotHeatmap(Float64Array.from(r.flagged), r.shape[1], r.shape[0], {
-          title: `${base}: flagged pixels (1 = too noisy, misaligned or out of distribution)`,
-          colorbarLabel: 'flagged',
-          domain: [0, 1],
-        });
-        const flagPng = join(outDir, `${base}.flags.png`);
-        writeFileSync(flagPng, svgToPng(flagSvg));
-        files.push(flagPng);
         results.push({
           file,
-          kind: 'image',
-          map: {
-            shape: r.shape,
-            bin: r.bin,
-            flaggedPixels: r.flagged.reduce((a, b) => a + b, 0),
-            pixelMean: r.pixelMean,
-            summed: r.summed,
-            files,
-          },
+          kind: 'skipped',
+          reason: e.message,
+          ...(fallbackFrom.length ? { fallbackFrom } : {}),
         });
-      } else if (parsed.spectra.length > 0) {
-        opts.progress?.(`predicting ${name}`);
-        const prediction = await predictMeasured(
-          model,
-          parsed.spectra.map((spectrum) => ({ source: file, spectrum })),
-        );
-        results.push({ file, kind: 'spectrum', prediction });
-      } else results.push({ file, kind: 'skipped', reason: 'no spectrum in the file' });
-    } catch (e) {
-      if (!(e instanceof SpecfuseError)) throw e;
-      results.push({ file, kind: 'skipped', reason: e.message });
-    }
+        break;
+      }
   }
   return results;
 }

@@ -124,7 +124,11 @@ function measuredHtml(results: readonly MeasuredFileResult[]): string {
     .map((r) => {
       const name = escapeHtml(r.file.split('/').pop() ?? r.file);
       if (r.kind === 'skipped') return `<h3>${name}</h3><p>Not analysed: ${escapeHtml(r.reason ?? '')}</p>`;
-      if (r.kind === 'spectrum' && r.prediction) return `<h3>${name}</h3>${predictionHtml(r.prediction)}`;
+      const used = r.model
+        ? `<p>Model: ${escapeHtml(r.model)}${r.fallbackFrom?.length ? ` (instead of ${r.fallbackFrom.map((f) => escapeHtml(`${f.model}: ${f.reason}`)).join('; ')})` : ''}.</p>`
+        : '';
+      if (r.kind === 'spectrum' && r.prediction)
+        return `<h3>${name}</h3>${used}${predictionHtml(r.prediction)}`;
       if (r.kind === 'image' && r.map) {
         const imgs = r.map.files
           .filter((f) => f.endsWith('.png'))
@@ -139,7 +143,7 @@ function measuredHtml(results: readonly MeasuredFileResult[]): string {
               `${escapeHtml(humanTarget(t))} ${Number.isFinite(v) ? v.toFixed(3) : 'n/a (all pixels flagged)'}`,
           )
           .join('; ');
-        return `<h3>${name} (map ${r.map.shape[1]}×${r.map.shape[0]}, bin ${r.map.bin}, ${r.map.flaggedPixels} flagged pixels)</h3><p>Mean over unflagged pixels: ${means}.</p>${imgs}<h4>Prediction on the summed spectrum</h4>${predictionHtml(r.map.summed)}`;
+        return `<h3>${name} (map ${r.map.shape[1]}×${r.map.shape[0]}, bin ${r.map.bin}, ${r.map.flaggedPixels} flagged pixels)</h3>${used}<p>Mean over unflagged pixels: ${means}.</p>${imgs}<h4>Prediction on the summed spectrum</h4>${predictionHtml(r.map.summed)}`;
       }
       return '';
     })

@@ -256,12 +256,32 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   }
   const conclusion = conclusionParagraph(table, { structures, excluded });
 
-  // 5. final models: all-mode fusion on every sample (for `predict` / `map`)
+  // 5. final models on every sample (for `predict` / `map`): the all-mode fusion, and the seed paper's four-mode
+  // fusion when it differs (measured STEM-EELS covers O K and the TM L2,3 edges, not the hard K edges)
   const modelFile = join(o.out, 'models', 'fused-all.sfm');
-  if (live.length > 0 && (!cached || !existsSync(modelFile))) {
-    stage('train', `training the final all-mode model on ${ds.ids.length} samples`);
+  const seedRow = combos.find((c) => c.kind === 'seed-fusion');
+  const seedModelFile = join(o.out, 'models', 'fused-seed-paper.sfm');
+  const finalModels = [
+    { name: 'all-mode fusion', file: modelFile, modes, kind: 'all-fusion' as const },
+    ...(seedRow
+      ? [
+          {
+            name: 'seed-paper fusion',
+            file: seedModelFile,
+            modes: seedRow.modes,
+            kind: 'seed-fusion' as const,
+          },
+        ]
+      : []),
+  ];
+  for (const fm of finalModels) {
+    if (live.length === 0 || (cached && existsSync(fm.file))) continue;
+    stage(
+      'train',
+      `training the final ${fm.name} model (${fm.modes.join(', ')}) on ${ds.ids.length} samples`,
+    );
     const pipeline = await trainPipeline(ds, {
-      modes,
+      modes: fm.modes,
       targets: live,
       model: 'gbt',
       fusion: 'early',
@@ -269,26 +289,33 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
       nthread: 1,
     });
     const model = buildModelFile(pipeline, {
-      metrics: { table: table.rows.find((r) => r.kind === 'all-fusion')?.metrics ?? {} },
+      metrics: { table: table.rows.find((r) => r.kind === fm.kind)?.metrics ?? {} },
       provenance: { study: config.name, configHash: cacheKey, dataset: parquet },
     });
-    saveModelFile(modelFile, model, { overwrite: true });
+    saveModelFile(fm.file, model, { overwrite: true });
   }
 
-  // 6. measured data: predict and map with the final model
+  // 6. measured data: predict and map with the most complete model whose modes the data covers
   let measured: MeasuredFileResult[] | undefined;
   const files: Record<string, string> = {};
-  if (o.measured !== undefined && existsSync(modelFile)) {
+  const usable = finalModels.filter((fm) => existsSync(fm.file));
+  if (o.measured !== undefined && usable.length > 0) {
     const mdir = join(o.out, 'measured');
     mkdirSync(mdir, { recursive: true });
     stage('measured', `predicting and mapping the measured data in ${o.measured}`);
-    measured = await analyzeMeasuredFolder(loadModelFile(modelFile), o.measured, mdir, {
-      ...(o.bin !== undefined ? { bin: o.bin } : {}),
-      progress: (msg) => stage('measured', msg),
-    });
+    measured = await analyzeMeasuredFolder(
+      usable.map((fm) => ({ name: fm.name, model: loadModelFile(fm.file) })),
+      o.measured,
+      mdir,
+      {
+        ...(o.bin !== undefined ? { bin: o.bin } : {}),
+        progress: (msg) => stage('measured', msg),
+      },
+    );
     files.measured = join(mdir, 'measured.json');
     writeAtomic(files.measured, `${JSON.stringify(measured, null, 2)}\n`);
   }
+  if (seedRow && existsSync(seedModelFile)) files.model_seed_paper = seedModelFile;
 
   // 7. the answer: JSON, Markdown, report
   Object.assign(files, {
