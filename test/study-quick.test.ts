@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,26 +13,42 @@ import { PROJECT_ROOT } from './shared.js';
 const out = mkdtempSync(join(tmpdir(), 'specfuse-quick-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function run() {
-  return spawnSync(
-    process.execPath,
-    [
-      join(PROJECT_ROOT, 'bin', 'specfuse.js'),
-      'run',
-      '--quick',
-      '--out',
-      out,
-      '--bootstrap',
-      '200',
-      '--json',
-    ],
-    { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 540_000, maxBuffer: 64 * 1024 * 1024 },
-  );
+/**
+ * Run the CLI asynchronously: a synchronous spawn would block the test worker's event loop for minutes, and vitest's
+ * worker RPC times out when its loop is blocked that long.
+ */
+function run(): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(PROJECT_ROOT, 'bin', 'specfuse.js'),
+        'run',
+        '--quick',
+        '--out',
+        out,
+        '--bootstrap',
+        '200',
+        '--json',
+      ],
+      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 540_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolveRun({ status, stdout, stderr });
+    });
+  });
 }
 
 describe('specfuse run --quick', () => {
-  it('runs the whole study and writes a complete, sane answer', () => {
-    const r = run();
+  it('runs the whole study and writes a complete, sane answer', async () => {
+    const r = await run();
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
     const result = JSON.parse(r.stdout);
     const modes: string[] = result.modes;
@@ -78,8 +94,8 @@ describe('specfuse run --quick', () => {
     expect(md).toContain('| modes |');
   }, 600_000);
 
-  it('resumes on a rerun: no simulation and no evaluation is redone', () => {
-    const r = run();
+  it('resumes on a rerun: no simulation and no evaluation is redone', async () => {
+    const r = await run();
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
     expect(r.stderr).toMatch(/"created":false/);
     expect(r.stderr).toMatch(/"runnable":0/);
