@@ -162,7 +162,6 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   }
   const config = validateCampaignConfig(rawConfig, o.configFile);
   const modes = config.modes.map((m) => m.key);
-  writeAtomic(join(o.out, 'study-config.json'), `${JSON.stringify(rawConfig, null, 2)}\n`);
   stage(
     'config',
     `${config.name}: ${config.compositions.length} compositions, ${config.classes.length} classes, modes ${modes.join(', ')}` +
@@ -180,6 +179,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyResult> {
   if (run.interrupted)
     throw new SpecfuseError('internal', 'the campaign was interrupted; run again to resume');
   checkAborted(o.signal ? { signal: o.signal } : undefined);
+  // written only now: the campaign database has confirmed this folder holds this study (never overwrite another's)
+  writeAtomic(join(o.out, 'study-config.json'), `${JSON.stringify(rawConfig, null, 2)}\n`);
 
   // 3. dataset export
   const parquet = join(o.out, 'dataset.parquet');
