@@ -84,11 +84,11 @@ export async function analyzeMeasuredFolder(
       results.push({ file, kind: 'skipped', reason: (e as Error).message });
       continue;
     }
+    opts.progress?.(`${parsed.image ? 'mapping' : 'predicting'} ${name}`);
     const fallbackFrom: { model: string; reason: string }[] = [];
     for (const [k, nm] of models.entries())
       try {
         if (parsed.image) {
-          opts.progress?.(`mapping ${name}`);
           const r = await mapSpectrumImage(nm.model, parsed.image, { bin: opts.bin ?? 1 });
           const base = name.replace(/\.[^.]+$/, '');
           const files: string[] = [];
@@ -128,7 +128,6 @@ export async function analyzeMeasuredFolder(
             },
           });
         } else if (parsed.spectra.length > 0) {
-          opts.progress?.(`predicting ${name}`);
           const prediction = await predictMeasured(
             nm.model,
             parsed.spectra.map((spectrum) => ({ source: file, spectrum })),
