@@ -7,3 +7,4 @@ export * from './special.js';
 export * from './radial-grid.js';
 export * from './complex-lu.js';
 export * from './lapack.js';
+export * from './quadrature.js';

@@ -7,6 +7,7 @@
  * Gaunt coefficients C(L1, L2, L3) = ∫ Y_L1 Y_L2 Y_L3 dΩ are evaluated by product quadrature (Gauss–Legendre in cos θ,
  * uniform in φ), exact for the polynomial degree l1 + l2 + l3 used here.
  */
+import { gaussLegendre } from '../../math/quadrature.js';
 
 /** Real Y_lm for l ≤ lmax at the unit vector (x, y, z); index l² + l + m. */
 export function realHarmonics(lmax: number, x: number, y: number, z: number): Float64Array {
@@ -91,31 +92,4 @@ export function gauntTable(lmax: number): GauntTerm[][] {
   }
   gauntCache.set(lmax, table);
   return table;
-}
-
-/** Gauss–Legendre nodes and weights on [−1, 1] (Newton on P_n). */
-export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
-  const x = new Float64Array(n);
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    for (let it = 0; it < 100; it++) {
-      let p1 = 1;
-      let p2 = 0;
-      for (let j = 1; j <= n; j++) {
-        const p3 = p2;
-        p2 = p1;
-        p1 = ((2 * j - 1) * z * p2 - (j - 1) * p3) / j;
-      }
-      const pp = (n * (z * p1 - p2)) / (z * z - 1);
-      const dz = p1 / pp;
-      z -= dz;
-      if (Math.abs(dz) < 1e-15) {
-        x[i] = z;
-        w[i] = 2 / ((1 - z * z) * pp * pp);
-        break;
-      }
-    }
-  }
-  return { x, w };
 }

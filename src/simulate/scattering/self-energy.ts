@@ -14,33 +14,8 @@
  * optical potential is Σ(k) − Σ(k_F) added to the ground-state V_tot (so that Σ(E = μ) reproduces the LDA).
  * Fallback (`constantImaginary`): a real ground-state potential with a constant −iΓ/2.
  */
+import { gaussLegendre } from '../../math/quadrature.js';
 import type { Complex } from '../../math/complex.js';
-
-function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
-  const x = new Float64Array(n);
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    for (let it = 0; it < 100; it++) {
-      let p1 = 1;
-      let p2 = 0;
-      for (let j = 1; j <= n; j++) {
-        const p3 = p2;
-        p2 = p1;
-        p1 = ((2 * j - 1) * z * p2 - (j - 1) * p3) / j;
-      }
-      const pp = (n * (z * p1 - p2)) / (z * z - 1);
-      const dz = p1 / pp;
-      z -= dz;
-      if (Math.abs(dz) < 1e-15) {
-        w[i] = 2 / ((1 - z * z) * pp * pp);
-        break;
-      }
-    }
-    x[i] = z;
-  }
-  return { x, w };
-}
 
 const GL = gaussLegendre(8);
 

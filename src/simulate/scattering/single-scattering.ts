@@ -11,36 +11,13 @@
  * are needed; the polar integral uses Gauss–Legendre quadrature and the azimuthal one is exact (∝ e^{imφ}).
  * In FEFF's path notation χ = |F_eff| e^{−2R/λ}/(kR²) · sin(2kR + 2δ_c + φ_eff) (no Debye–Waller, N = 1).
  */
+import { gaussLegendre } from '../../math/quadrature.js';
 import type { Complex } from '../../math/complex.js';
 import { cadd, cdiv, cexp, cmul, cscale } from '../../math/complex.js';
 import { sphericalBesselJ, sphericalHankel1 } from '../../math/special.js';
 
 const GL_N = 64;
-const GL = (() => {
-  const x = new Float64Array(GL_N);
-  const w = new Float64Array(GL_N);
-  for (let i = 0; i < GL_N; i++) {
-    let z = Math.cos((Math.PI * (i + 0.75)) / (GL_N + 0.5));
-    for (let it = 0; it < 100; it++) {
-      let p1 = 1;
-      let p2 = 0;
-      for (let j = 1; j <= GL_N; j++) {
-        const p3 = p2;
-        p2 = p1;
-        p1 = ((2 * j - 1) * z * p2 - (j - 1) * p3) / j;
-      }
-      const pp = (GL_N * (z * p1 - p2)) / (z * z - 1);
-      const dz = p1 / pp;
-      z -= dz;
-      if (Math.abs(dz) < 1e-15) {
-        w[i] = 2 / ((1 - z * z) * pp * pp);
-        break;
-      }
-    }
-    x[i] = z;
-  }
-  return { x, w };
-})();
+const GL = gaussLegendre(GL_N);
 
 /** Normalised associated Legendre Θ_lm(x) = N_lm P_l^m(x) for m = 0, 1 (so Y_lm = Θ_lm e^{imφ}/√(2π)). */
 function theta(lmax: number, m: 0 | 1, x: number): Float64Array {
