@@ -10,13 +10,12 @@
  * A campaign that needs thousands of spectra passes `radius: 4`–`5` and/or a coarser `dE`/`dk`; the default radius
  * stays 6 Å (FEFF golden runs). About 1–3 s per site is the potential construction, independent of R.
  */
+import { chooseAbsorbers, groupByOrbit } from '../absorbers.js';
 import { SpecfuseError } from '../../core/errors.js';
 import type { TaskContext } from '../../core/progress.js';
 import { checkAborted } from '../../core/progress.js';
 import { FWHM_PER_SIGMA } from '../../core/units.js';
-import { makeRng } from '../../math/random.js';
 import type { Spectrum, Technique } from '../../spectrum/types.js';
-import { symmetryOrbits } from '../../structure/symmetry.js';
 import type { Structure } from '../../structure/types.js';
 import type { Engine, SimulationRequest, SimulationResult, SiteSpectrum } from '../engine.js';
 import { linearInterpolate } from './compare.js';
@@ -107,29 +106,6 @@ function pickOptions(o: Readonly<Record<string, unknown>>, radius: number): FmsO
   return out as FmsOptions;
 }
 
-function chooseSites(structure: Structure, request: SimulationRequest): number[] {
-  const el = request.element;
-  const all = structure.sites.flatMap((s, i) => (s.element === el ? [i] : []));
-  if (all.length === 0)
-    throw new SpecfuseError('invalid-argument', `structure has no ${el} sites`, { field: 'element' });
-  const sel = request.sites ?? 'all';
-  if (sel === 'all') return all;
-  if (typeof sel === 'number') {
-    if (!(sel >= 1)) throw new SpecfuseError('invalid-argument', 'sites must be ≥ 1', { field: 'sites' });
-    const a = all.slice();
-    const rng = makeRng(request.seed ?? 1);
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = Math.floor(rng.next() * (i + 1));
-      [a[i], a[j]] = [a[j]!, a[i]!];
-    }
-    return a.slice(0, Math.min(sel, a.length)).sort((x, y) => x - y);
-  }
-  for (const i of sel)
-    if (structure.sites[i]?.element !== el)
-      throw new SpecfuseError('invalid-argument', `site ${i} is not a ${el} site`, { field: 'sites' });
-  return [...sel];
-}
-
 export function fmsEngine(): Engine {
   return {
     name: 'fms',
@@ -147,23 +123,8 @@ export function fmsEngine(): Engine {
       const technique: Technique = request.technique ?? 'XAS';
       const radius = request.radius ?? 6;
       const opts = pickOptions(request.options ?? {}, radius);
-      const chosen = chooseSites(structure, request);
-      let groups: number[][] = chosen.map((i) => [i]);
-      try {
-        const orb = symmetryOrbits(structure);
-        const orbitOf = new Map<number, number>();
-        orb.orbits.forEach((o, k) => {
-          for (const i of o) orbitOf.set(i, k);
-        });
-        const byOrbit = new Map<number, number[]>();
-        for (const i of chosen) {
-          const k = orbitOf.get(i) ?? -1 - i;
-          byOrbit.set(k, [...(byOrbit.get(k) ?? []), i]);
-        }
-        groups = [...byOrbit.values()];
-      } catch {
-        // symmetry analysis unavailable: every chosen site on its own
-      }
+      const chosen = chooseAbsorbers(structure, request);
+      const groups = groupByOrbit(structure, chosen);
       const gauss = request.gaussianFwhm ?? 0;
       const raw = [];
       for (const g of groups) {

@@ -9,13 +9,13 @@
  * EELS: dipole limit, momentum-transfer averaged = the isotropic spectrum (Egerton, *EELS in the Electron
  * Microscope*, 3rd ed., §3.7); only the default instrumental width differs.
  */
+import { chooseAbsorbers, groupByOrbit } from '../absorbers.js';
 import type { TaskContext } from '../../core/progress.js';
 import { checkAborted } from '../../core/progress.js';
 import { SpecfuseError } from '../../core/errors.js';
 import type { Spectrum } from '../../spectrum/types.js';
 import { assignOxidationStates, siteEnvironment } from '../../structure/environment.js';
 import { buildNeighborList } from '../../structure/neighbors.js';
-import { symmetryOrbits } from '../../structure/symmetry.js';
 import type { Structure } from '../../structure/types.js';
 import type { Engine, SimulationRequest, SimulationResult, SiteSpectrum } from '../engine.js';
 import { ION_DEFAULTS } from './defaults.js';
@@ -149,17 +149,6 @@ export function siteSpectrum(
   return s;
 }
 
-function seededSample(items: number[], n: number, seed: number): number[] {
-  const a = items.slice();
-  let s = seed >>> 0 || 1;
-  for (let i = a.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a.slice(0, n).sort((x, y) => x - y);
-}
-
 /** L3-only / L2-only: weight the spectrum by the smooth L3/L2 partition used for the widths. */
 function edgeWindow(s: IonSpectrum, edge: string, energy: Float64Array, y: Float64Array): Float64Array {
   if (edge === 'L23') return y;
@@ -200,38 +189,10 @@ export function multipletEngine(): Engine {
       const technique = request.technique ?? 'XAS';
       const gauss = request.gaussianFwhm ?? DEFAULT_GAUSS[technique];
       const grid = request.grid ?? defaultGrid(el);
-      const all = structure.sites.map((s, i) => (s.element === el ? i : -1)).filter((i) => i >= 0);
-      if (all.length === 0)
-        throw new SpecfuseError('invalid-argument', `structure has no ${el} sites`, { field: 'element' });
-      let chosen: number[];
-      const sel = request.sites ?? 'all';
-      if (sel === 'all') chosen = all;
-      else if (typeof sel === 'number')
-        chosen = seededSample(all, Math.max(1, Math.min(sel, all.length)), request.seed ?? 1);
-      else {
-        for (const i of sel)
-          if (structure.sites[i]?.element !== el)
-            throw new SpecfuseError('invalid-argument', `site ${i} is not a ${el} site`, { field: 'sites' });
-        chosen = [...sel];
-      }
+      const chosen = chooseAbsorbers(structure, request);
       const ox = assignOxidationStates(structure);
       // symmetry-unique absorbers among the chosen ones
-      let groups: number[][] = chosen.map((i) => [i]);
-      try {
-        const orb = symmetryOrbits(structure);
-        const orbitOf = new Map<number, number>();
-        orb.orbits.forEach((o, k) => {
-          for (const i of o) orbitOf.set(i, k);
-        });
-        const byOrbit = new Map<number, number[]>();
-        for (const i of chosen) {
-          const k = orbitOf.get(i) ?? -1 - i;
-          byOrbit.set(k, [...(byOrbit.get(k) ?? []), i]);
-        }
-        groups = [...byOrbit.values()];
-      } catch {
-        // symmetry analysis unavailable: every chosen site on its own
-      }
+      const groups = groupByOrbit(structure, chosen);
       const nl = buildNeighborList(structure, Math.max(opts.bondCutoff ?? 2.6, 3.0));
       const sites: SiteSpectrum[] = [];
       const avg = new Float64Array(grid.length);
