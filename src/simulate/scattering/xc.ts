@@ -109,3 +109,26 @@ export function ldaXc(n: number, correlation: CorrelationModel = 'vwn'): XcPoint
       return { exc: ex, vxc: vx };
   }
 }
+
+/**
+ * Relativistic correction to LDA exchange (MacDonald & Vosko, J. Phys. C 12, 2977 (1979); the form used by the NIST
+ * RLDA and ScRLDA atomic reference data, Kotochigova et al., PRA 55, 191 (1997), "Relativistic corrections to the
+ * energy-density functional"): with β = ħk_F/(mc) = (3π²n)^{1/3}/c, η = √(1 + β²),
+ *   ε_x^R = ε_x Φ(β),     Φ(β) = 1 − (3/2)[(βη − arsinh β)/β²]²,
+ *   v_x^R = v_x Ψ(β),     Ψ(β) = −1/2 + (3/2) arsinh β / (βη),
+ * where Ψ = Φ + (β/4)Φ′ follows from v_x = d(nε_x)/dn with β ∝ n^{1/3}. Small β: Φ ≈ 1 − (2/3)β², Ψ ≈ 1 − β².
+ * Returns the additive corrections (Ha) to ε_xc and v_xc at density n (electrons/bohr³); c in atomic units.
+ */
+export function relativisticExchangeCorrection(n: number, c: number): XcPoint {
+  if (!(n > 1e-30)) return { exc: 0, vxc: 0 };
+  const ex = -0.75 * ((3 * n) / Math.PI) ** THIRD;
+  const vx = (4 / 3) * ex;
+  const beta = (3 * Math.PI * Math.PI * n) ** THIRD / c;
+  const eta = Math.sqrt(1 + beta * beta);
+  const ash = Math.asinh(beta);
+  // (βη − arsinh β)/β² = (2/3)β − (1/5)β³ + … (series below β = 1e−2 avoids cancellation)
+  const a = beta < 1e-2 ? (2 / 3) * beta - 0.2 * beta ** 3 : (beta * eta - ash) / (beta * beta);
+  const phi = 1 - 1.5 * a * a;
+  const psi = beta < 1e-4 ? 1 - beta * beta : -0.5 + (1.5 * ash) / (beta * eta);
+  return { exc: ex * (phi - 1), vxc: vx * (psi - 1) };
+}
