@@ -27,3 +27,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 npm ci --no-audit --no-fund
+# the web app's single-page bundle (served by `specfuse serve`; the browser tests rebuild it when sources change)
+npm run build:web --silent

@@ -16,6 +16,7 @@ import { register as registerMultiplet } from './commands/multiplet.js';
 import { register as registerPredict } from './commands/predict.js';
 import { register as registerMap } from './commands/map.js';
 import { register as registerReport } from './commands/report.js';
+import { register as registerServe } from './commands/serve.js';
 
 /**
  * The `specfuse` command. Each sub-command lives in `commands/<name>.ts` and exports `register(program)`.
@@ -36,6 +37,7 @@ const registrars: Registrar[] = [
   registerPredict,
   registerMap,
   registerReport,
+  registerServe,
   registerRun,
 ];
 
