@@ -6,5 +6,6 @@ export * from './complex.js';
 export * from './special.js';
 export * from './radial-grid.js';
 export * from './complex-lu.js';
+export * from './complex-lu-blocked.js';
 export * from './lapack.js';
 export * from './quadrature.js';
