@@ -2,6 +2,11 @@ import { SpecfuseError } from '../core/errors.js';
 import type { SpectraBundle } from '../ml/data.js';
 import { makeRng } from '../ml/rng.js';
 import { type SfmModel, predictWithModel } from '../ml/model-file.js';
+import {
+  type EnergyCalibration,
+  applyEnergyCalibration,
+  calibrateEelsAxis,
+} from '../preprocess/energy-calibration.js';
 import type { Spectrum, Technique } from '../spectrum/types.js';
 import {
   type BackgroundFit,
@@ -41,6 +46,19 @@ export interface ModeUse {
   readonly shiftAtCap: boolean;
   readonly snr: number;
   readonly background: BackgroundFit;
+  /**
+   * Shift (eV) the absolute energy calibration applied at this mode's grid start, before the alignment `shift`
+   * (0 without calibration): the total correction is calibrationShift + shift.
+   */
+  readonly calibrationShift?: number;
+}
+
+/** The absolute energy calibration found (or not) for one input. */
+export interface InputCalibration {
+  readonly source: string;
+  /** null: no calibration applied (XAS, 'off', or no reference feature found — see warnings). */
+  readonly calibration: EnergyCalibration | null;
+  readonly warnings: readonly string[];
 }
 
 export interface WindowContribution {
@@ -69,9 +87,24 @@ export interface TargetResult {
 export interface PredictionResult {
   readonly modes: readonly ModeUse[];
   readonly targets: readonly TargetResult[];
-  readonly ood: { readonly score: number; readonly threshold: number; readonly flagged: boolean } | null;
+  readonly ood: {
+    readonly score: number;
+    readonly threshold: number;
+    readonly flagged: boolean;
+    /**
+     * Per mode: the OOD score of the sample with only this mode measured (every other mode replaced by its training
+     * mean) — which edges carry the distance from the training set.
+     */
+    readonly perMode?: Readonly<Record<string, number>>;
+    /** Why the sample is out of distribution, when flagged (diagnosis from the per-mode scores and calibration). */
+    readonly reason?: string;
+  } | null;
   /** Reasons this prediction should not be trusted (empty when fine). */
   readonly flags: readonly string[];
+  /** Absolute energy calibration per input (EELS), applied before the per-mode alignment. */
+  readonly calibrations?: readonly InputCalibration[];
+  /** Non-fatal notes (e.g. calibration fell back to the rigid per-mode shift). */
+  readonly warnings?: readonly string[];
 }
 
 export interface PredictOptions extends PrepareOptions {
@@ -92,6 +125,19 @@ export interface PredictOptions extends PrepareOptions {
 /** Technique of an input: option, then file metadata, then EELS (the spectrum-image case). */
 function techniqueOf(s: Spectrum, o: PrepareOptions): Technique {
   return o.technique ?? s.meta.technique ?? 'EELS';
+}
+
+/** Every input whose energy range covers a mode's grid plus its pre-edge window, in the order given. */
+export function coveringInputs(
+  inputs: readonly MeasuredInput[],
+  mode: string,
+  grid: readonly [number, number, number],
+  o: PrepareOptions = {},
+): MeasuredInput[] {
+  const [need0, need1] = requiredRange(mode, grid, o);
+  return inputs.filter(
+    (i) => i.spectrum.energy[0]! <= need0 && i.spectrum.energy[i.spectrum.energy.length - 1]! >= need1,
+  );
 }
 
 /** The first input whose energy range covers a mode's grid plus its pre-edge window (same element first). */
@@ -117,7 +163,39 @@ export interface PreparedInput {
   readonly intensity: Float64Array;
   readonly noiseSigma: number;
   readonly prepared: PreparedMode;
+  /** The input as given (energy axis as recorded). */
   readonly input: MeasuredInput;
+  readonly calibration: InputCalibration;
+}
+
+/**
+ * Absolute energy calibration of one input (see `PrepareOptions.energyCalibration`): EELS only — an XAS axis is
+ * set by the monochromator and its reference foil, not by edges of the sample.
+ */
+export function calibrateInput(
+  input: MeasuredInput,
+  o: PrepareOptions = {},
+): { spectrum: Spectrum; calibration: InputCalibration } {
+  const mode = o.energyCalibration ?? 'auto';
+  const s = input.spectrum;
+  if (mode === 'off' || techniqueOf(s, o) !== 'EELS')
+    return { spectrum: s, calibration: { source: input.source, calibration: null, warnings: [] } };
+  if (typeof mode === 'object')
+    return {
+      spectrum: { ...s, energy: applyEnergyCalibration(s.energy, mode) },
+      calibration: { source: input.source, calibration: mode, warnings: [] },
+    };
+  const r = calibrateEelsAxis(s.energy, s.intensity);
+  const warnings = r.warnings.map((w) => `${input.source}: ${w}`);
+  return {
+    spectrum: r.calibration ? { ...s, energy: applyEnergyCalibration(s.energy, r.calibration) } : s,
+    calibration: { source: input.source, calibration: r.calibration, warnings },
+  };
+}
+
+/** E_cal − E_recorded at the calibrated energy e (eV; 0 without a calibration). */
+export function calibrationShiftAt(c: EnergyCalibration | null, e: number): number {
+  return c ? e - (c.pivot + (e - c.offset - c.pivot) / c.dispersion) : 0;
 }
 
 export function prepareInputs(
@@ -127,12 +205,29 @@ export function prepareInputs(
 ): Map<string, PreparedInput> {
   const out = new Map<string, PreparedInput>();
   const raw: { mode: string; input: MeasuredInput; technique: Technique; p: PreparedMode }[] = [];
+  // absolute calibration first: coverage and mode cut-outs are decided on the calibrated axes
+  const calibrated = inputs.map((input) => ({ input, ...calibrateInput(input, o) }));
+  const onAxis = calibrated.map((c) => ({ source: c.input.source, spectrum: c.spectrum }));
+  const original = new Map(onAxis.map((c, k) => [c, calibrated[k]!]));
   for (const mode of model.modes) {
     const grid = model.grids[mode] as [number, number, number] | undefined;
     if (!grid)
       throw new SpecfuseError('invalid-argument', `the model has no grid for mode ${mode}`, { field: mode });
-    const input = pickInput(inputs, mode, grid, o);
-    if (!input) {
+    // candidates: same element first, then the inputs with the most calibration features (a raw acquisition
+    // holding every edge before an extracted, background-subtracted fragment), in the order given; the first that
+    // can be prepared is used (a fragment without counts in the pre-edge window cannot)
+    const [el] = mode.split(':');
+    const nFeat = (i: MeasuredInput) => original.get(i)!.calibration.calibration?.features.length ?? 0;
+    const covering = coveringInputs(onAxis, mode, grid, o)
+      .map((i, k) => ({ i, k }))
+      .sort(
+        (a, b) =>
+          Number(b.i.spectrum.meta.element === el) - Number(a.i.spectrum.meta.element === el) ||
+          nFeat(b.i) - nFeat(a.i) ||
+          a.k - b.k,
+      )
+      .map((x) => x.i);
+    if (covering.length === 0) {
       const [a, b] = requiredRange(mode, grid, o);
       throw new SpecfuseError(
         'invalid-argument',
@@ -140,18 +235,36 @@ export function prepareInputs(
         { field: mode },
       );
     }
-    const technique = techniqueOf(input.spectrum, o);
-    const p = prepareMode(
-      technique,
-      input.spectrum.energy,
-      input.spectrum.intensity,
-      mode,
-      grid,
-      model.meanSpectra[mode],
-      { ...o, scaleEach: false },
-    );
+    let firstError: SpecfuseError | undefined;
+    let input: MeasuredInput | undefined;
+    let technique: Technique = 'EELS';
+    let p: PreparedMode | undefined;
+    for (const cand of covering) {
+      try {
+        technique = techniqueOf(cand.spectrum, o);
+        p = prepareMode(
+          technique,
+          cand.spectrum.energy,
+          cand.spectrum.intensity,
+          mode,
+          grid,
+          model.meanSpectra[mode],
+          {
+            ...o,
+            scaleEach: false,
+          },
+        );
+        input = cand;
+        break;
+      } catch (e) {
+        if (!(e instanceof SpecfuseError)) throw e;
+        firstError ??= e;
+      }
+    }
+    if (!input || !p) throw firstError!;
     raw.push({ mode, input, technique, p });
   }
+  const cal = (i: MeasuredInput) => original.get(i)!;
   // one scale factor per acquisition (modes cut from the same input keep their measured ratios)
   const scales = new Map<MeasuredInput, number>();
   for (const r of raw)
@@ -166,11 +279,15 @@ export function prepareInputs(
       );
   for (const { mode, input, technique, p } of raw) {
     const k = scales.get(input)!;
+    const c = cal(input);
+    const g0 = (model.grids[mode] as [number, number, number])[0];
+    const cShift = calibrationShiftAt(c.calibration.calibration, g0);
     out.set(mode, {
       intensity: Float64Array.from(p.intensity, (v) => v * k),
       noiseSigma: p.noiseSigma * k,
       prepared: p,
-      input,
+      input: c.input,
+      calibration: c.calibration,
       use: {
         mode,
         source: input.source,
@@ -179,6 +296,7 @@ export function prepareInputs(
         shiftAtCap: p.shiftAtCap,
         snr: p.snr,
         background: p.background,
+        calibrationShift: cShift,
       },
     });
   }
@@ -262,6 +380,12 @@ export async function predictPrepared(
       }
     }
   for (let d = 0; d < draws; d++) for (const mode of model.modes) bundle[mode]!.push(drawSpectra![mode]![d]!);
+  // per-mode OOD diagnosis: one row per mode with only that mode measured, the others at their training mean
+  const single = model.modes.length > 1 && model.modes.every((m) => model.meanSpectra[m]);
+  if (single)
+    for (const mode of model.modes)
+      for (const m2 of model.modes)
+        bundle[m2]!.push(m2 === mode ? spectra[m2]! : Float64Array.from(model.meanSpectra[m2]!));
   const pred = await predictWithModel(model, bundle);
   const d0 = 1 + occl.length;
   const targets: TargetResult[] = pred.targets.map((t) => {
@@ -292,8 +416,16 @@ export async function predictPrepared(
       topWindows: contributions.slice(0, top),
     };
   });
+  const s0 = d0 + draws;
   const ood = pred.ood
-    ? { score: pred.ood.score[0]!, threshold: pred.ood.threshold, flagged: pred.ood.flagged[0]! }
+    ? {
+        score: pred.ood.score[0]!,
+        threshold: pred.ood.threshold,
+        flagged: pred.ood.flagged[0]!,
+        ...(single
+          ? { perMode: Object.fromEntries(model.modes.map((m, j) => [m, pred.ood!.score[s0 + j]!])) }
+          : {}),
+      }
     : null;
   return { targets, ood };
 }
@@ -329,9 +461,10 @@ export function qualityFlags(
     if (ms.length < 2) continue;
     const sh = ms.map((m) => m.shift);
     const d = Math.max(...sh) - Math.min(...sh);
+    const calibrated = ms.some((m) => (m.calibrationShift ?? 0) !== 0);
     if (d > spread)
       flags.push(
-        `alignment shifts of modes from one acquisition disagree by ${d.toFixed(2)} eV > ${spread} eV (${ms.map((m) => `${m.mode} ${m.shift.toFixed(2)}`).join(', ')}): calibrate the energy axis`,
+        `alignment shifts of modes from one acquisition disagree by ${d.toFixed(2)} eV > ${spread} eV (${ms.map((m) => `${m.mode} ${m.shift.toFixed(2)}`).join(', ')}): ${calibrated ? 'the axis is already calibrated on reference features, so a simulated edge sits at another absolute energy than the literature (or a wrong feature was matched)' : 'calibrate the energy axis'}`,
       );
   }
   if (ood?.flagged)
@@ -365,5 +498,95 @@ export async function predictMeasured(
   }
   const r = await predictPrepared(model, spectra, o, draws);
   const modes = [...prepared.values()].map((p) => p.use);
-  return { modes, targets: r.targets, ood: r.ood, flags: qualityFlags(modes, r.ood, o) };
+  const calibrations = [...new Set([...prepared.values()].map((p) => p.calibration))];
+  const ood = r.ood?.flagged
+    ? { ...r.ood, reason: oodReason(r.ood, modes, calibrations, { spectra, model }) }
+    : r.ood;
+  return {
+    modes,
+    targets: r.targets,
+    ood,
+    flags: qualityFlags(modes, ood, o),
+    calibrations,
+    warnings: calibrations.flatMap((c) => c.warnings),
+  };
+}
+
+/** Mean of the last 10 % of a spectrum relative to its maximum. */
+function tailLevel(x: ArrayLike<number>): number {
+  let mx = 0;
+  for (let i = 0; i < x.length; i++) mx = Math.max(mx, x[i]!);
+  const k0 = Math.floor(0.9 * x.length);
+  let s = 0;
+  for (let i = k0; i < x.length; i++) s += x[i]!;
+  return mx > 0 ? s / (x.length - k0) / mx : 0;
+}
+
+/**
+ * Why a sample is out of distribution, from what was measured: whether the energy axis was calibrated and the
+ * modes align within the cap (then the axis is not the cause), and which modes carry the distance (per-mode
+ * scores above the threshold) — a measured line shape that no simulated spectrum resembles is a
+ * simulation-versus-measurement gap (missing physics or broadening in the simulations, or a material outside the
+ * candidate structures), not something the alignment can fix.
+ */
+export function oodReason(
+  ood: NonNullable<PredictionResult['ood']>,
+  modes: readonly ModeUse[],
+  calibrations: readonly InputCalibration[],
+  shapes?: { readonly spectra: Readonly<Record<string, ArrayLike<number>>>; readonly model: SfmModel },
+): string {
+  const parts: string[] = [];
+  const cal = calibrations.filter((c) => c.calibration);
+  if (cal.length)
+    parts.push(
+      `energy axis calibrated (${cal
+        .map(
+          (c) =>
+            `offset ${c.calibration!.offset.toFixed(2)} eV at ${c.calibration!.pivot.toFixed(0)} eV, dispersion ×${c.calibration!.dispersion.toFixed(4)} from ${c.calibration!.features.map((f) => f.name).join(', ')}`,
+        )
+        .join('; ')})`,
+    );
+  else parts.push('energy axis NOT calibrated (no reference features found): a wrong axis may cause this');
+  const capped = modes.filter((m) => m.shiftAtCap);
+  if (capped.length)
+    parts.push(
+      cal.length
+        ? `alignment at the cap for ${capped.map((m) => m.mode).join(', ')} although the axis is calibrated: the simulated edge lies at another absolute energy than the literature-calibrated measurement (an engine without absolute calibration), so the shapes are compared misaligned`
+        : `alignment at the cap for ${capped.map((m) => m.mode).join(', ')}: the axis may still be off`,
+    );
+  else
+    parts.push(
+      `residual alignment shifts ${modes.map((m) => `${m.mode} ${m.shift >= 0 ? '+' : ''}${m.shift.toFixed(2)}`).join(', ')} eV (within the cap)`,
+    );
+  if (ood.perMode) {
+    const ranked = Object.entries(ood.perMode).sort((a, b) => b[1] - a[1]);
+    const over = ranked.filter(([, v]) => v > ood.threshold);
+    parts.push(
+      `per-mode scores ${ranked.map(([m, v]) => `${m} ${v.toFixed(1)}`).join(', ')} (threshold ${ood.threshold.toFixed(2)})`,
+    );
+    // a measured core-loss edge keeps a continuum step above the white lines / near-edge peaks (transitions into
+    // the continuum, plural scattering); a simulation without it falls to ~0 there: compare the level of the last
+    // 10 % of the grid relative to the maximum, measured vs training mean
+    if (shapes)
+      for (const [m] of over) {
+        const x = shapes.spectra[m];
+        const r = shapes.model.meanSpectra[m];
+        if (!x || !r) continue;
+        const tx = tailLevel(x);
+        const tr = tailLevel(r);
+        if (tx > 0.15 && tx > 3 * tr)
+          parts.push(
+            `${m}: the measured edge keeps ${(100 * tx).toFixed(0)} % of its maximum at the end of the grid, the training mean ${(100 * tr).toFixed(0)} % — the simulations lack the continuum step`,
+          );
+      }
+    if (over.length)
+      parts.push(
+        `${over.map(([m]) => m).join(', ')} alone ${over.length > 1 ? 'are' : 'is'} outside the training spectra: the measured line shape differs from every simulated one (simulation-vs-measurement gap)${cal.length && !capped.length ? ', not an energy-axis error' : ''}`,
+      );
+    else
+      parts.push(
+        'no single mode is outside on its own: the combination of edges (e.g. their intensity ratios) is what no training sample shows',
+      );
+  }
+  return parts.join('; ');
 }

@@ -1,5 +1,6 @@
 import { SpecfuseError } from '../core/errors.js';
 import { fitPowerLaw } from '../preprocess/eels-background.js';
+import type { EnergyCalibration } from '../preprocess/energy-calibration.js';
 import { normalizeXas } from '../preprocess/xas-normalize.js';
 import type { Technique } from '../spectrum/types.js';
 
@@ -48,6 +49,13 @@ export interface PrepareOptions {
    * measured ratios between edges — they carry the composition.
    */
   readonly scaleEach?: boolean;
+  /**
+   * Absolute energy calibration of EELS inputs before the per-mode alignment (predict.ts `calibrateInput`):
+   * 'auto' (default) locates the reference features of the acquisition's own edges and corrects offset and
+   * dispersion (preprocess/energy-calibration.ts); 'off' uses the axis as recorded; an `EnergyCalibration` applies
+   * that one (e.g. found once on the sum of a spectrum image and applied to every pixel).
+   */
+  readonly energyCalibration?: 'auto' | 'off' | EnergyCalibration;
 }
 
 export interface BackgroundFit {
@@ -129,6 +137,34 @@ function logAxis(energy: Float64Array): Float64Array {
     logCache.set(energy, l);
   }
   return l;
+}
+
+/**
+ * Per-thread scratch buffers of the per-pixel path (a map prepares tens of thousands of spectra: allocating the
+ * temporaries afresh each time costs more than the arithmetic). A buffer is only used between two calls that do
+ * not nest, and never returned: results are always fresh arrays.
+ */
+const scratchBuffers = new Map<string, Float64Array>();
+function scratch(name: string, n: number): Float64Array {
+  let b = scratchBuffers.get(name);
+  if (!b || b.length < n) {
+    b = new Float64Array(Math.max(n, 2 * (b?.length ?? 0), 256));
+    scratchBuffers.set(name, b);
+  }
+  return b.subarray(0, n);
+}
+
+/** ln(E_{i+1}/E_i) of an energy axis (cached by array identity, like `logAxis`). */
+const stepCache = new WeakMap<ArrayLike<number>, Float64Array>();
+function logSteps(energy: Float64Array): Float64Array {
+  let d = stepCache.get(energy);
+  if (!d) {
+    const l = logAxis(energy);
+    d = new Float64Array(energy.length);
+    for (let i = 0; i + 1 < energy.length; i++) d[i] = l[i + 1]! - l[i]!;
+    stepCache.set(energy, d);
+  }
+  return d;
 }
 
 function lowerIndex(x: ArrayLike<number>, v: number): number {
@@ -232,19 +268,23 @@ function sampleUniform(
   x0: number,
   dx: number,
   n: number,
+  into?: Float64Array,
 ): Float64Array {
-  const out = new Float64Array(n);
+  const out = into && into.length >= n ? into.subarray(0, n) : new Float64Array(n);
   let j = 0;
   const last = x.length - 1;
+  const xa = x[0]!;
+  const xb = x[last]!;
   for (let k = 0; k < n; k++) {
     const xi = x0 + k * dx;
-    if (xi < x[0]! || xi > x[last]!) {
+    if (xi < xa || xi > xb) {
       out[k] = Number.NaN;
       continue;
     }
     while (j < last - 1 && x[j + 1]! < xi) j++;
-    const t = (xi - x[j]!) / (x[j + 1]! - x[j]!);
-    out[k] = y[j]! + t * (y[j + 1]! - y[j]!);
+    const xj = x[j]!;
+    const yj = y[j]!;
+    out[k] = yj + ((xi - xj) / (x[j + 1]! - xj)) * (y[j + 1]! - yj);
   }
   return out;
 }
@@ -265,17 +305,27 @@ function gridShift(
 ): number {
   const [g0, de, n] = gridTriple;
   const L = Math.max(1, Math.round(maxShift / de));
-  const z = sampleUniform(energy, signal, g0 - L * de, de, n + 2 * L);
+  const z = sampleUniform(energy, signal, g0 - L * de, de, n + 2 * L, scratch('z', n + 2 * L));
+  for (let i = 0; i < z.length; i++) if (Number.isNaN(z[i]!)) z[i] = 0; // outside the data: contributes nothing
   const r = demeanedReference(reference);
-  const cc = new Float64Array(2 * L + 1);
+  const cc = scratch('cc', 2 * L + 1).fill(0);
   let best = 0;
+  const n4 = n - (n % 4);
   for (let k = -L; k <= L; k++) {
-    let c = 0;
+    // four independent partial sums: the adds of one sum would otherwise wait on each other
+    let c0 = 0;
+    let c1 = 0;
+    let c2 = 0;
+    let c3 = 0;
     const o = L - k;
-    for (let i = 0; i < n; i++) {
-      const v = z[i + o]!;
-      if (!Number.isNaN(v)) c += r[i]! * v; // outside the data: skipped
+    for (let i = 0; i < n4; i += 4) {
+      c0 += r[i]! * z[i + o]!;
+      c1 += r[i + 1]! * z[i + o + 1]!;
+      c2 += r[i + 2]! * z[i + o + 2]!;
+      c3 += r[i + 3]! * z[i + o + 3]!;
     }
+    for (let i = n4; i < n; i++) c0 += r[i]! * z[i + o]!;
+    const c = c0 + c1 + (c2 + c3);
     cc[k + L] = c;
     if (c > cc[best]!) best = k + L;
   }
@@ -355,11 +405,37 @@ export function prepareEelsMode(
   const c1 = Math.min(energy.length, lowerIndex(energy, gEnd + maxShift + 1) + 2);
   const e = energy.subarray(c0, c1);
   const logE = logAxis(energy).subarray(c0, c1);
-  const signal = new Float64Array(e.length);
-  for (let i = 0; i < e.length; i++) signal[i] = intensity[c0 + i]! - fit.A * Math.exp(-fit.r * logE[i]!);
+  const signal = scratch('signal', e.length); // every element written below
   const wEnd = lowerIndex(e, to + 1e-9);
-  const stats = residualStats(logE, intensity, fit.A, fit.r, 0, wEnd, c0);
-  const sigma = stats.sigma;
+  // residual statistics over the window, from the same background values (one exp per channel)
+  let ss = 0;
+  let sb = 0;
+  let chi = 0;
+  // A·E^−r channel by channel: b_{i+1} = b_i·exp(−x), x = r·ln(E_{i+1}/E_i) (≈ 2e-3 at 0.3 eV/channel near 500 eV),
+  // exp(−x) by its cubic Taylor polynomial when |x| < 0.01 (relative error x⁴/24 < 5e-10 per channel, < 1e-7 over
+  // a window of a few hundred channels) — one exp per spectrum instead of one per channel
+  const dl = logSteps(energy).subarray(c0, c1);
+  const rr = fit.r;
+  let b = fit.A * Math.exp(-rr * logE[0]!);
+  for (let i = 0; i < e.length; i++) {
+    if (i > 0) {
+      const x = rr * dl[i - 1]!;
+      b *= x < 0.01 && x > -0.01 ? 1 - x * (1 - x * (0.5 - x / 6)) : Math.exp(-x);
+    }
+    const d = intensity[c0 + i]! - b;
+    signal[i] = d;
+    if (i < wEnd) {
+      ss += d * d;
+      sb += b;
+      if (b > 0) chi += (d * d) / b;
+    }
+  }
+  const sigma = wEnd > 1 ? Math.sqrt(ss / (wEnd - 1)) : Number.NaN;
+  const stats = {
+    sigma,
+    rel: sb > 0 ? sigma / (sb / wEnd) : Number.NaN,
+    chi2nu: wEnd > 2 ? chi / (wEnd - 2) : Number.NaN,
+  };
   // integrated edge signal over the grid range (channel sum times grid/channel spacing ratio)
   const g0 = lowerIndex(e, gStart);
   const g1 = lowerIndex(e, gEnd + 1e-9);

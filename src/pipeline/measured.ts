@@ -28,6 +28,8 @@ export interface MeasuredFileResult {
     readonly pixelMean: Readonly<Record<string, number>>;
     readonly summed: PredictionResult;
     readonly files: readonly string[];
+    /** Absolute energy calibration found on the summed spectrum and applied to every pixel. */
+    readonly calibration?: MapResult['calibration'];
   };
 }
 
@@ -46,6 +48,7 @@ function plain(r: MapResult): Record<string, unknown> {
     flags: r.flags,
     oodScore: Array.from(r.oodScore),
     pixelMean: r.pixelMean,
+    calibration: r.calibration,
   };
 }
 
@@ -125,6 +128,7 @@ export async function analyzeMeasuredFolder(
               pixelMean: r.pixelMean,
               summed: r.summed,
               files,
+              calibration: r.calibration,
             },
           });
         } else if (parsed.spectra.length > 0) {

@@ -113,9 +113,16 @@ function predictionHtml(p: NonNullable<MeasuredFileResult['prediction']>): strin
   const flags = p.flags.length
     ? `<ul class="flags">${p.flags.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>`
     : '<p>No quality flags.</p>';
-  const shifts = p.modes
-    .map((m) => `${escapeHtml(m.mode)}: shift ${m.shift.toFixed(2)} eV, edge S/N ${m.snr.toFixed(1)}`)
+  const cal = (p.calibrations ?? [])
+    .map((c) =>
+      c.calibration
+        ? `energy calibration (${c.calibration.method}: ${c.calibration.features.map((f) => escapeHtml(f.name)).join(', ')}): offset ${c.calibration.offset.toFixed(2)} eV at ${c.calibration.pivot.toFixed(0)} eV, dispersion ×${c.calibration.dispersion.toFixed(4)}`
+        : 'energy axis used as recorded',
+    )
     .join('; ');
+  const shifts = `${cal ? `${cal}. ` : ''}${p.modes
+    .map((m) => `${escapeHtml(m.mode)}: shift ${m.shift.toFixed(2)} eV, edge S/N ${m.snr.toFixed(1)}`)
+    .join('; ')}${p.ood?.reason ? `. Out of distribution: ${escapeHtml(p.ood.reason)}` : ''}`;
   return `<table class="prediction"><thead><tr><th>target</th><th>prediction</th><th>90 % interval</th><th>top energy windows</th></tr></thead><tbody>${rows}</tbody></table><p>${shifts}</p>${flags}`;
 }
 

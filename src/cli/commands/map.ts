@@ -95,6 +95,7 @@ export function mapSummary(r: MapResult): Record<string, unknown> {
     pixels: r.flagged.length,
     flaggedPixels: r.flagged.reduce((a, b) => a + b, 0),
     comparison: r.comparison,
+    calibration: r.calibration,
     summed: r.summed,
   };
 }
@@ -103,10 +104,15 @@ function comparisonText(r: MapResult): string {
   const lines = [
     `map ${r.shape[1]}×${r.shape[0]} (bin ${r.bin}), ${r.flagged.reduce((a, b) => a + b, 0)} of ${r.flagged.length} pixels flagged`,
   ];
-  for (const c of r.comparison)
+  for (const c of r.comparison) {
+    const iv = c.summedInterval;
+    const unflagged = Number.isFinite(c.pixelMean)
+      ? `${c.pixelMean.toFixed(3)}${iv ? (c.withinInterval ? ' (within)' : ' (outside)') : ''}`
+      : 'n/a';
     lines.push(
-      `  ${c.target}: mean over ${c.unflaggedPixels} unflagged pixels ${Number.isFinite(c.pixelMean) ? c.pixelMean.toFixed(3) : 'n/a'} (all ${c.allPixelMean.toFixed(3)}) vs summed spectrum ${c.summed.toFixed(3)}${c.summedInterval ? ` [${c.summedInterval[0].toFixed(3)}, ${c.summedInterval[1].toFixed(3)}]${c.withinInterval ? ' (within)' : ' (outside)'}` : ''}`,
+      `  ${c.target}: mean over ${c.unflaggedPixels} unflagged pixels ${unflagged}; over all predicted pixels ${c.allPixelMean.toFixed(3)}${iv ? (c.allWithinInterval ? ' (within)' : ' (outside)') : ''}; summed spectrum ${c.summed.toFixed(3)}${iv ? ` [${iv[0].toFixed(3)}, ${iv[1].toFixed(3)}]` : ''}`,
     );
+  }
   return lines.join('\n');
 }
 

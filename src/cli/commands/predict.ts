@@ -27,6 +27,7 @@ export interface InferFlags {
   draws?: string;
   minSnr?: string;
   noAlign?: boolean;
+  calibration?: string;
   json?: boolean;
 }
 
@@ -37,7 +38,11 @@ export function addInferOptions(c: Command): Command {
     .option('--technique <t>', 'EELS | XAS (default: from the file, else EELS)')
     .option('--draws <n>', 'Monte Carlo draws of the measurement uncertainty (default 32)')
     .option('--min-snr <x>', 'edge signal-to-noise below which a mode is flagged (default 5)')
-    .option('--no-align', 'use the energy axis as calibrated (no cross-correlation shift)');
+    .option('--no-align', 'use the energy axis as calibrated (no cross-correlation shift)')
+    .option(
+      '--calibration <mode>',
+      'EELS absolute energy calibration from reference features (O K pre-peak, Mn/Co/Ni L3): auto | off (default auto)',
+    );
 }
 
 export function inferOptions(o: InferFlags & { align?: boolean }): PredictOptions {
@@ -52,6 +57,10 @@ export function inferOptions(o: InferFlags & { align?: boolean }): PredictOption
         field: 'background',
       },
     );
+  if (o.calibration !== undefined && o.calibration !== 'auto' && o.calibration !== 'off')
+    throw new SpecfuseError('invalid-argument', `--calibration must be auto or off, got '${o.calibration}'`, {
+      field: 'calibration',
+    });
   if (o.technique !== undefined && o.technique !== 'EELS' && o.technique !== 'XAS')
     throw new SpecfuseError('invalid-argument', `--technique must be EELS or XAS, got '${o.technique}'`, {
       field: 'technique',
@@ -63,6 +72,7 @@ export function inferOptions(o: InferFlags & { align?: boolean }): PredictOption
     ...(o.background !== undefined ? { backgroundMethod: o.background as BackgroundMethod } : {}),
     ...(o.technique !== undefined ? { technique: o.technique as Technique } : {}),
     ...(o.align === false ? { noAlign: true } : {}),
+    ...(o.calibration !== undefined ? { energyCalibration: o.calibration as 'auto' | 'off' } : {}),
   };
 }
 
@@ -96,9 +106,17 @@ const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
 export function predictionText(r: PredictionResult): string {
   const lines: string[] = [];
+  for (const c of r.calibrations ?? [])
+    if (c.calibration) {
+      const k = c.calibration;
+      lines.push(
+        `energy calibration of ${c.source} (${k.method}): offset ${k.offset >= 0 ? '+' : ''}${k.offset.toFixed(2)} eV at ${k.pivot.toFixed(1)} eV, dispersion ×${k.dispersion.toFixed(4)}; ${k.features.map((f) => `${f.name} ${f.measured.toFixed(1)} → ${f.reference} eV (residual ${f.residual >= 0 ? '+' : ''}${f.residual.toFixed(2)})`).join(', ')}`,
+      );
+    }
+  for (const w of r.warnings ?? []) lines.push(`warning: ${w}`);
   for (const m of r.modes)
     lines.push(
-      `${m.mode} from ${m.source} (${m.technique}): shift ${m.shift.toFixed(2)} eV${m.shiftAtCap ? ' (AT CAP)' : ''}, edge S/N ${m.snr.toFixed(1)}, background ${m.background.method} over ${m.background.window[0].toFixed(1)}–${m.background.window[1].toFixed(1)} eV (residual ${(100 * m.background.relResidual).toFixed(2)} %${Number.isFinite(m.background.chi2nu) ? `, χ²/ν ${m.background.chi2nu.toFixed(1)}` : ''})`,
+      `${m.mode} from ${m.source} (${m.technique}): ${m.calibrationShift ? `calibration ${m.calibrationShift >= 0 ? '+' : ''}${m.calibrationShift.toFixed(2)} eV, then ` : ''}shift ${m.shift.toFixed(2)} eV${m.shiftAtCap ? ' (AT CAP)' : ''}, edge S/N ${m.snr.toFixed(1)}, background ${m.background.method} over ${m.background.window[0].toFixed(1)}–${m.background.window[1].toFixed(1)} eV (residual ${(100 * m.background.relResidual).toFixed(2)} %${Number.isFinite(m.background.chi2nu) ? `, χ²/ν ${m.background.chi2nu.toFixed(1)}` : ''})`,
     );
   for (const t of r.targets) {
     const v =
@@ -115,7 +133,7 @@ export function predictionText(r: PredictionResult): string {
   }
   if (r.ood)
     lines.push(
-      `OOD score ${r.ood.score.toFixed(2)} (threshold ${r.ood.threshold.toFixed(2)})${r.ood.flagged ? ' FLAGGED' : ''}`,
+      `OOD score ${r.ood.score.toFixed(2)} (threshold ${r.ood.threshold.toFixed(2)})${r.ood.flagged ? ' FLAGGED' : ''}${r.ood.reason ? `\n  why: ${r.ood.reason}` : ''}`,
     );
   lines.push(r.flags.length ? `flags:\n${r.flags.map((f) => `  - ${f}`).join('\n')}` : 'no quality flags');
   return lines.join('\n');
@@ -141,8 +159,14 @@ export function register(program: Command): void {
     const { inputs, warnings } = readInputs(files);
     for (const w of warnings) out.info(`warning: ${w}`);
     const r = await predictMeasured(model, inputs, opts);
-    out.result({ model: resolve(o.model as string), modelModes: model.modes, ...r, warnings }, () =>
-      predictionText(r),
+    out.result(
+      {
+        model: resolve(o.model as string),
+        modelModes: model.modes,
+        ...r,
+        warnings: [...warnings, ...(r.warnings ?? [])],
+      },
+      () => predictionText(r),
     );
   });
 }

@@ -90,6 +90,26 @@ function predictionTable(p: PredictionResult): string {
   return `<table class="predictions"><thead><tr><th>target</th><th>prediction</th><th>90 % interval</th><th>conformal ±q</th><th>measurement sd</th><th>top energy windows</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
+/** The absolute energy calibration of every input: offset, dispersion and the reference features used. */
+function calibrationHtml(p: PredictionResult): string {
+  const parts = (p.calibrations ?? []).map((c) => {
+    if (!c.calibration)
+      return `<p>Energy axis of <code>${esc(c.source)}</code> used as recorded (no absolute calibration)${c.warnings.length ? `: ${esc(c.warnings.join('; '))}` : ''}.</p>`;
+    const k = c.calibration;
+    const feats = k.features
+      .map(
+        (f) =>
+          `<li>${esc(f.name)}: found at ${f.measured.toFixed(2)} eV, literature ${f.reference} ± ${f.uncertainty} eV (${esc(f.citation)}); shift ${f.shift.toFixed(2)} eV, residual ${f.residual.toFixed(2)} eV</li>`,
+      )
+      .join('');
+    const rej = k.rejected.length
+      ? `<li>not used: ${k.rejected.map((r) => `${esc(r.name)} (${esc(r.reason)})`).join('; ')}</li>`
+      : '';
+    return `<p>Energy calibration of <code>${esc(c.source)}</code> (${k.method}, applied before the per-mode alignment): E = E<sub>rec</sub> + ${k.offset.toFixed(2)} eV + (${k.dispersion.toFixed(4)} − 1)·(E<sub>rec</sub> − ${k.pivot.toFixed(1)} eV).</p><ul class="calibration">${feats}${rej}</ul>`;
+  });
+  return parts.length ? `<div class="calibration">${parts.join('')}</div>` : '';
+}
+
 function modesTable(p: PredictionResult): string {
   const rows = p.modes
     .map(
@@ -98,12 +118,12 @@ function modesTable(p: PredictionResult): string {
     )
     .join('\n');
   const ood = p.ood
-    ? `<p>Out-of-distribution score ${p.ood.score.toPrecision(4)} (threshold ${p.ood.threshold.toFixed(2)})${p.ood.flagged ? ': <strong>flagged</strong>' : ''}.</p>`
+    ? `<p>Out-of-distribution score ${p.ood.score.toPrecision(4)} (threshold ${p.ood.threshold.toFixed(2)})${p.ood.flagged ? ': <strong>flagged</strong>' : ''}.${p.ood.reason ? ` Why: ${esc(p.ood.reason)}.` : ''}</p>`
     : '';
   const flags = p.flags.length
     ? `<ul class="flags">${p.flags.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`
     : '<p>No quality flags.</p>';
-  return `<table class="modes"><thead><tr><th>mode</th><th>source</th><th>technique</th><th>shift (eV)</th><th>edge S/N</th><th>background fit</th><th>fit residual</th><th>χ²/ν</th></tr></thead><tbody>\n${rows}\n</tbody></table>${ood}${flags}`;
+  return `${calibrationHtml(p)}<table class="modes"><thead><tr><th>mode</th><th>source</th><th>technique</th><th>shift (eV)</th><th>edge S/N</th><th>background fit</th><th>fit residual</th><th>χ²/ν</th></tr></thead><tbody>\n${rows}\n</tbody></table>${ood}${flags}`;
 }
 
 async function importancePlot(p: PredictionResult): Promise<string[]> {
