@@ -17,7 +17,9 @@ import {
   linearInterpolate,
   steepestRise,
 } from '../src/simulate/fms/compare.js';
-import { simulateFmsSite } from '../src/simulate/fms/site.js';
+import { FMS_CALIBRATION_EV, simulateFmsSite } from '../src/simulate/fms/site.js';
+import { gaussianSmooth } from '../src/simulate/fms/engine.js';
+import { parseAthenaProject } from '../src/io/spectra/athena.js';
 import type { FmsOptions } from '../src/simulate/fms/site.js';
 
 const struct = (name: string) => readStructureFile(sharedPath('data', 'structures', `${name}.cif`)).value;
@@ -59,23 +61,53 @@ for (const [c, cif, el, needMu, needD] of cases) {
 }
 
 if (!only || only === 'measured') {
+  // Raw (core-hole Lorentzian only), and with an instrumental Gaussian of EXP_FWHM eV applied to ours and FEFF10's
+  // alike (typical double-crystal Si(111)/Si(311) bending-magnet resolution at 7.7–8.3 keV, not fitted per spectrum).
+  const EXP_FWHM = 1.5;
+  const smooth = (x: ArrayLike<number>, y: ArrayLike<number>, f: number) => {
+    const w = Float64Array.from(
+      { length: Math.floor((x[x.length - 1]! - x[0]!) / 0.05) + 1 },
+      (_, i) => x[0]! + 0.05 * i,
+    );
+    return {
+      x: w,
+      y: gaussianSmooth(
+        w,
+        Float64Array.from(w, (e) => linearInterpolate(e, x, y)),
+        f,
+      ),
+    };
+  };
+  const both = (
+    label: string,
+    ox: ArrayLike<number>,
+    oy: ArrayLike<number>,
+    fx: ArrayLike<number>,
+    fy: ArrayLike<number>,
+    mx: ArrayLike<number>,
+    my: ArrayLike<number>,
+  ) => {
+    for (const f of [0, EXP_FWHM]) {
+      const a = f > 0 ? smooth(ox, oy, f) : { x: ox, y: oy };
+      const b = f > 0 ? smooth(fx, fy, f) : { x: fx, y: fy };
+      const m = compareSpectra(a.x, a.y, mx, my);
+      const r = compareSpectra(b.x, b.y, mx, my);
+      console.log(
+        `measured ${label} (Gaussian ${f} eV): ours r_mu ${m.rMu.toFixed(3)} r_deriv ${m.rDeriv.toFixed(3)}; FEFF10 ${r.rMu.toFixed(3)} / ${r.rDeriv.toFixed(3)}`,
+      );
+    }
+  };
   const nio = results.get('NiO_NiK') ?? run(struct('NiO'), 0);
   const meas = readSpectrum(sharedPath('data', 'xas', 'athena', 'NiO.prj'), { group: 0 }).value;
-  const m1 = compareSpectra(nio.r.omega, nio.r.mu, meas.energy, meas.intensity);
-  const mf = compareSpectra(golden('NiO_NiK').omega, golden('NiO_NiK').mu, meas.energy, meas.intensity);
-  console.log(
-    `measured NiO Ni K: ours r_mu ${m1.rMu.toFixed(3)} r_deriv ${m1.rDeriv.toFixed(3)}; FEFF10 ${mf.rMu.toFixed(3)} / ${mf.rDeriv.toFixed(3)}`,
-  );
+  const gn = golden('NiO_NiK');
+  both('NiO Ni K', nio.r.omega, nio.r.mu, gn.omega, gn.mu, meas.energy, meas.intensity);
   const s = struct('LiCoO2_hex');
   const lco = results.get('LiCoO2_CoK') ?? run(s, firstSite(s, 'Co'));
   const j = JSON.parse(
     readFileSync(sharedPath('data', 'xas', 'json', 'LiCoO2_CoK_spectrum.json'), 'utf8'),
   ) as { x: number[]; y: number[] };
-  const m2 = compareSpectra(lco.r.omega, lco.r.mu, j.x, j.y);
-  const mf2 = compareSpectra(golden('LiCoO2_CoK').omega, golden('LiCoO2_CoK').mu, j.x, j.y);
-  console.log(
-    `measured LiCoO2 Co K: ours r_mu ${m2.rMu.toFixed(3)} r_deriv ${m2.rDeriv.toFixed(3)}; FEFF10 ${mf2.rMu.toFixed(3)} / ${mf2.rDeriv.toFixed(3)}`,
-  );
+  const gl = golden('LiCoO2_CoK');
+  both('LiCoO2 Co K', lco.r.omega, lco.r.mu, gl.omega, gl.mu, j.x, j.y);
 }
 
 if (!only || only === 'order') {
@@ -91,22 +123,36 @@ if (!only || only === 'order') {
 }
 
 if (!only || only === 'converge') {
+  // L2 norm of the change of the edge-step-normalised μ(E) as a function of energy: both spectra on a uniform 0.05 eV
+  // grid over their common range (a point-wise sum on the k-uniform engine grid would over-weight the edge region,
+  // where that grid is densest), optionally after the instrumental Gaussian of the measured comparisons.
+  // Measured 2026-11-25 (uniform-energy L2, no Gaussian): R 5→6 2.1 %, 6→7 8.1 %, 7→8 2.1 % (251 atoms, 229 s), 6→8
+  // 8.8 %: the 6 Å cluster is not converged for NiO at Γ = Γ_ch (the 30 O at 6.25 Å, 24 Ni at 6.59 Å and 24 O at
+  // 6.91 Å still scatter back with little damping near the edge); with Γ = 4 eV the 6→7 change is 3.6 %.
+  // The R = 7 cluster is numerically sound: its p block is isotropic to 5e-16, LAPACK = TypeScript to 5e-15.
   const s = struct('NiO');
   const r6 = results.get('NiO_NiK') ?? run(s, 0);
   const r7 = run(s, 0, { radius: 7 });
-  const n6 = edgeStepNormalize(r6.r.mu);
-  const n7 = Float64Array.from(r6.r.omega, (e) =>
-    linearInterpolate(e, r7.r.omega, edgeStepNormalize(r7.r.mu)),
-  );
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < n6.length; i++) {
-    d += (n7[i]! - n6[i]!) ** 2;
-    n += n6[i]! ** 2;
+  const lo = Math.max(r6.r.omega[0]!, r7.r.omega[0]!);
+  const hi = Math.min(r6.r.omega[r6.r.omega.length - 1]!, r7.r.omega[r7.r.omega.length - 1]!);
+  const g = Float64Array.from({ length: Math.floor((hi - lo) / 0.05) + 1 }, (_, i) => lo + 0.05 * i);
+  for (const f of [0, 1.5]) {
+    const on = (r: typeof r6) => {
+      const y = Float64Array.from(g, (e) => linearInterpolate(e, r.r.omega, r.r.mu));
+      return edgeStepNormalize(f > 0 ? gaussianSmooth(g, y, f) : y);
+    };
+    const n6 = on(r6);
+    const n7 = on(r7);
+    let d = 0;
+    let n = 0;
+    for (let i = 0; i < n6.length; i++) {
+      d += (n7[i]! - n6[i]!) ** 2;
+      n += n6[i]! ** 2;
+    }
+    console.log(
+      `NiO R 6 vs 7 Å (${r7.r.info.atoms} atoms, ${r7.seconds.toFixed(1)} s, Gaussian ${f} eV): L2 change ${(100 * Math.sqrt(d / n)).toFixed(2)} % (need < 3 %)`,
+    );
   }
-  console.log(
-    `NiO R 6 vs 7 Å (${r7.r.info.atoms} atoms, ${r7.seconds.toFixed(1)} s): L2 change ${(100 * Math.sqrt(d / n)).toFixed(2)} % (need < 3 %)`,
-  );
 }
 
 if (!only || only === 'vacancy') {
@@ -156,5 +202,48 @@ if (!only || only === 'vacancy') {
   console.log(
     `vacancy effect (L2): near ${(100 * diff(nv)).toFixed(2)} %, far (O at ${far.d.toFixed(2)} Å) ${(100 * diff(fv)).toFixed(2)} %`,
   );
+}
+if (!only || only === 'calibrate') {
+  // Per-element calibration (FMS_K_CALIBRATION_EV): measured edge position (steepest rise of the edge-step-normalised
+  // spectrum, the metric's E0) minus ours without calibration, on one reference compound per element.
+  const e0 = (x: ArrayLike<number>, y: ArrayLike<number>) => steepestRise(x, edgeStepNormalize(y));
+  const ours = (cif: string, el: string) => {
+    const s = struct(cif);
+    const r = run(s, firstSite(s, el)).r;
+    return e0(r.omega, r.mu) - (FMS_CALIBRATION_EV[el] ?? 0);
+  };
+  // Ni: NiO scan 0 of NiO.prj minus its simultaneous foil reference (group 1; chemical shift, free of the
+  // monochromator drift between scans) plus the SSRL Ni foil (absolute energy).
+  const foil = readSpectrum(sharedPath('data', 'xas', 'xdi', 'Ni_metal_rt_01.xdi')).value;
+  const prj = sharedPath('data', 'xas', 'athena', 'NiO.prj');
+  const nioM = readSpectrum(prj, { group: 0 }).value;
+  const nioRef = readSpectrum(prj, { group: 1 }).value;
+  const nioE0 =
+    e0(nioM.energy, nioM.intensity) - e0(nioRef.energy, nioRef.intensity) + e0(foil.energy, foil.intensity);
+  const lcoJ = JSON.parse(
+    readFileSync(sharedPath('data', 'xas', 'json', 'LiCoO2_CoK_spectrum.json'), 'utf8'),
+  ) as { x: number[]; y: number[] };
+  const mnPrj = parseAthenaProject(readFileSync(sharedPath('data', 'xas', 'athena', 'Mn_all.prj')));
+  const mnO = mnPrj.groups.find((g) => g.label === 'MnO_good.100')!;
+  const bind = JSON.parse(
+    readFileSync(sharedPath('data', 'eels', 'exspy', 'eels_binding_energies.json'), 'utf8'),
+  ) as { elements: Record<string, Record<string, Record<string, number>>> };
+  const refs = [
+    ['Ni', 'NiO', 'NiO, athena/NiO.prj scan 0 − its foil + xdi/Ni_metal_rt_01.xdi foil', nioE0],
+    ['Co', 'LiCoO2_hex', 'LiCoO2, json/LiCoO2_CoK_spectrum.json (steepest rise)', e0(lcoJ.x, lcoJ.y)],
+    ['Mn', 'MnO', 'MnO, athena/Mn_all.prj MnO_good.100 (Athena bkg_e0)', Number(mnO.args.bkg_e0)],
+    [
+      'O',
+      'NiO',
+      'O K onset, eels/exspy/eels_binding_energies.json',
+      bind.elements.O!.K!['onset_energy (eV)']!,
+    ],
+  ] as const;
+  for (const [el, cif, what, meas] of refs) {
+    const o = ours(cif, el);
+    console.log(
+      `calibration ${el} K: measured ${meas.toFixed(2)} eV (${what}), ours uncalibrated ${o.toFixed(2)} eV → offset ${(meas - o).toFixed(2)} eV (table: ${(FMS_CALIBRATION_EV[el] ?? 0).toFixed(2)})`,
+    );
+  }
 }
 console.log(`fms-golden-feff10-cases-passed: ${passed}/${tried} cases`);

@@ -3,7 +3,9 @@
  * over the chosen absorbers with symmetry-orbit weights, behind the shared `Engine` interface.
  *
  * Speed/accuracy trade-off (LiNiO2 Ni K, loaded 2-core machine, LAPACK; bench/fms.ts): the solve costs ∝ (Σ(l+1)²)³
- * per energy. Default grid ~65 energies (0.5 eV to E_F + 16 eV, then Δk = 0.12 Å⁻¹ to E_F + 60 eV).
+ * per energy. Default grid 74 energies (0.5 eV from E_F − 8 eV to E_F, then Δk = 0.07 Å⁻¹ to E_F + 60 eV, FEFF's XANES
+ * grid; the previous default had ~65: 0.5 eV to E_F + 16 eV, then Δk = 0.12 Å⁻¹). The main job's `dE: 0.8,
+ * maxEnergy: 45` now gives 61 points instead of 43; pass `dk: 0.1` (46 points) to keep its old cost.
  *   R = 6 Å (93 atoms, basis 1054): ≈ 14 s per site; vs FEFF10 (6 Å) r_mu 0.987, r_deriv 0.939.
  *   R = 5 Å: ≈ 6–15 s;  r_mu 0.984, r_deriv 0.937.
  *   R = 4 Å (27 atoms): ≈ 3–5 s;  r_mu 0.977, r_deriv 0.866.
@@ -64,6 +66,7 @@ function pickOptions(o: Readonly<Record<string, unknown>>, radius: number): FmsO
     'minEnergy',
     'dE',
     'dk',
+    'uniformUpTo',
     'constantImaginary',
     'coreHoleWidth',
     'fermiShift',

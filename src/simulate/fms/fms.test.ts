@@ -49,12 +49,21 @@ describe('comparison metric (compare_spectra.py)', () => {
 });
 
 describe('energy grid and solvers', () => {
-  it('grid: 0.5 eV steps from −8 to +16 eV, then uniform in k up to +60 eV', () => {
+  it('grid: 0.5 eV steps from −8 eV to E_F, then uniform in k (0.07 Å⁻¹, FEFF XANES grid) up to +60 eV', () => {
     const g = fmsEnergyGrid();
     expect(g[0]).toBe(-8);
     expect(g[1]).toBe(-7.5);
-    expect(g.filter((e) => e <= 16).length).toBe(49);
+    expect(g.filter((e) => e <= 0).length).toBe(17);
+    // first k point: 3.80998 eV Å² × 0.07² = 0.018669 eV; the 10th: k = 0.7 Å⁻¹ → 1.86689 eV
+    expect(g[17]).toBeCloseTo(0.018669, 5);
+    expect(g[26]).toBeCloseTo(1.86689, 4);
     expect(g[g.length - 1]).toBeCloseTo(60, 6);
+    // k = 3.92 Å⁻¹ (58.55 eV) is the last uniform-k point below 60 eV: 56 k points + the end point
+    expect(g.length).toBe(17 + 56 + 1);
+    // the old layout is still available: uniform 1 eV to +16 eV, then 0.12 Å⁻¹
+    const h = fmsEnergyGrid({ dE: 1, uniformUpTo: 16, dk: 0.12, maxEnergy: 30 });
+    expect(h.filter((e) => e <= 16).length).toBe(25);
+    expect(h[25]).toBeCloseTo(3.8099821161 * (Math.sqrt(16 / 3.8099821161) + 0.12) ** 2, 9);
   });
   it.skipIf(!lapackAvailable())(
     'LAPACK and TypeScript paths give the same absorber block on a 13-atom fcc cluster',
@@ -108,7 +117,7 @@ describe.skipIf(!hasShared())('fms engine end to end (reduced settings for speed
       radius: 3,
       grid,
       gaussianFwhm: 1,
-      options: { dE: 1, maxEnergy: 30 },
+      options: { dE: 1, dk: 0.12, maxEnergy: 30 },
     });
     expect(r.average.energy).toEqual(grid);
     expect(r.sites.length).toBe(4);
@@ -131,7 +140,7 @@ describe.skipIf(!hasShared())('fms engine end to end (reduced settings for speed
   it('an O vacancy next to the absorber changes the spectrum far more than a distant one (NiO 2×2×2, R = 4.8 Å)', () => {
     const s = supercell(nio, [2, 2, 2]);
     const ni = 0;
-    const opts = { radius: 4.8, dE: 1, maxEnergy: 25, lmax: 2 };
+    const opts = { radius: 4.8, dE: 1, dk: 0.12, uniformUpTo: 10, maxEnergy: 25, lmax: 2 };
     const base = simulateFmsSite(s, ni, opts);
     // the O at 2.08 Å (first shell) and one at 4.66 Å (fifth shell, still inside the FMS cluster)
     const d = (i: number) => {

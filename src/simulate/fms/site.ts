@@ -16,6 +16,7 @@
  * constant (`FMS_CALIBRATION_EV`).
  */
 import { coreHoleWidth, edge, element } from '../../core/elements.js';
+import { FMS_K_CALIBRATION_EV } from '../../core/physical-tables.js';
 import { SpecfuseError } from '../../core/errors.js';
 import type { TaskContext } from '../../core/progress.js';
 import { checkAborted } from '../../core/progress.js';
@@ -40,12 +41,12 @@ import {
 } from './propagator.js';
 
 /**
- * Per-element calibration ΔE_cal (eV) added to the absolute axis. All zero: the axis is the tabulated edge plus the
- * photoelectron energy on the potential's vacuum-zero scale, which for non-SCF oxides and metals puts E_F a few eV
- * below the tabulated edge (FEFF's README: E_F = −1.7…−3.8 eV). Edge *differences* between compounds of one element
- * (the quantity the engine is validated on) do not depend on it; a value here re-aligns every spectrum of that element.
+ * Per-element calibration ΔE_cal (eV) added to the absolute axis: `FMS_K_CALIBRATION_EV` (src/core/physical-tables.ts,
+ * derived there from measured oxide spectra in ../shared/data). Elements without an entry get 0: their axis is the
+ * tabulated edge plus the photoelectron energy on the potential's vacuum-zero scale. Edge *differences* between
+ * compounds of one element do not depend on it.
  */
-export const FMS_CALIBRATION_EV: Readonly<Record<string, number>> = {};
+export const FMS_CALIBRATION_EV: Readonly<Record<string, number>> = FMS_K_CALIBRATION_EV;
 
 /**
  * Default Fermi-level correction, as a fraction of the interstitial kinetic energy E_F − V_int. Part 1's
@@ -54,6 +55,12 @@ export const FMS_CALIBRATION_EV: Readonly<Record<string, number>> = {};
  * 19.0 (LiNiO2), 14.7 vs 16.9 (MnO), 12.1 vs 12.7 (Cu) — FEFF10 golden headers vs ours. The oxides need +12…15 %;
  * 0.13 is their mean. Placing the Fermi cut-off where FEFF's is raises r_deriv for NiO Ni K from 0.855 to 0.935
  * (6 Å). It changes only where the occupied states are cut off, not the scattering.
+ * The sharp O K edges (Γ = 0.16 eV) are very sensitive to it (vs FEFF10, 6 Å, r_mu/r_deriv): fraction 0.13 → NiO
+ * 0.953/0.851, LiCoO2 0.898/0.618; 0.16 → 0.965/0.599, 0.902/0.483; 0.19 → 0.916/0.603, 0.981/0.735; 0.22 → LiCoO2
+ * 0.994/0.911. No single value fits both, so it stays at the FEFF-derived 0.13 (same cut-off kinetic energy as
+ * FEFF) rather than a fit; LiCoO2 O K's extra split resonance just above E_F comes from part 1's Co phase shifts
+ * (δ_0, δ_2 at E − V_int = 14.5 eV: −0.56, −0.34 rad vs FEFF's −0.43, −0.27 mod π). When part 1's E_F − V_int
+ * matches FEFF's, set this to 0 and re-derive FMS_K_CALIBRATION_EV (`npx tsx bench/fms-golden.ts calibrate`).
  */
 export const FERMI_KINETIC_CORRECTION = 0.13;
 
@@ -66,10 +73,12 @@ export interface FmsOptions {
   readonly maxEnergy?: number;
   /** Lowest energy relative to E_F (eV, negative); default −8. */
   readonly minEnergy?: number;
-  /** Step (eV) of the uniform near-edge part, up to E_F + 16 eV; default 0.5. */
+  /** Step (eV) of the uniform-energy part (minEnergy … uniformUpTo); default 0.5. */
   readonly dE?: number;
-  /** Step (Å⁻¹) of the uniform-k part above E_F + 16 eV; default 0.12. */
+  /** Step (Å⁻¹) of the uniform-k part above uniformUpTo; default 0.07 (FEFF's XANES grid, as the golden runs). */
   readonly dk?: number;
+  /** End (eV above E_F, ≥ 0) of the uniform-energy part of the grid; default 0 (uniform in k from E_F on). */
+  readonly uniformUpTo?: number;
   /** Unit polarization vector (Cartesian); omitted → polarization average. */
   readonly polarization?: readonly [number, number, number];
   /** 'hedin-lundqvist' (default) or 'constant' (Im part only: constantImaginary eV). */
@@ -107,18 +116,25 @@ export interface FmsSiteResult {
   };
 }
 
-/** Energies relative to E_F (eV): uniform dE to +16 eV, then uniform in k (k² = E/(ħ²/2m)). */
+/**
+ * Energies relative to E_F (eV): uniform steps dE from minEnergy up to `uniformUpTo` (default 0 = E_F), then uniform
+ * in k (E = ħ²k²/2m, step dk, default 0.07 Å⁻¹) up to maxEnergy. The default is FEFF's XANES grid (card
+ * `XANES 6.0 0.07`, the golden runs' setting: ../shared/data/feff-golden/README.md), which is fine at the Fermi level
+ * (0.07 Å⁻¹ is 0.02–0.5 eV in the first 3 eV) where an O K edge (Γ = 0.16 eV) rises, and ≈ 2 eV wide at 60 eV.
+ * Measured on NiO O K vs FEFF10 (6 Å): the previous default (0.5 eV to +16 eV, then 0.12 Å⁻¹) under-resolved the
+ * edge jump (r_deriv 0.815); this grid gives 0.851 (dE 0.25 below E_F: 0.895). TM K edges are unaffected (Γ ≈ 1.5 eV).
+ */
 export function fmsEnergyGrid(o: FmsOptions = {}): Float64Array {
   const e0 = o.minEnergy ?? -8;
   const e1 = o.maxEnergy ?? 60;
   const dE = o.dE ?? 0.5;
-  const dk = o.dk ?? 0.12;
-  const split = Math.min(16, e1);
+  const dk = o.dk ?? 0.07;
+  const split = Math.max(0, Math.min(o.uniformUpTo ?? 0, e1));
   const out: number[] = [];
-  for (let e = e0; e <= split + 1e-9; e += dE) out.push(e);
+  for (let i = 0; e0 + i * dE <= split + 1e-9; i++) out.push(e0 + i * dE);
   const k0 = Math.sqrt(split / HBAR2_OVER_2M_EV_A2);
-  for (let k = k0 + dk; HBAR2_OVER_2M_EV_A2 * k * k <= e1 + 1e-9; k += dk)
-    out.push(HBAR2_OVER_2M_EV_A2 * k * k);
+  for (let i = 1; HBAR2_OVER_2M_EV_A2 * (k0 + i * dk) ** 2 <= e1 + 1e-9; i++)
+    out.push(HBAR2_OVER_2M_EV_A2 * (k0 + i * dk) ** 2);
   if (out[out.length - 1]! < e1 - 1e-6) out.push(e1);
   return Float64Array.from(out);
 }
