@@ -8,8 +8,10 @@ import {
   calibrateEelsAxis,
 } from '../preprocess/energy-calibration.js';
 import type { Spectrum, Technique } from '../spectrum/types.js';
+import { tailFraction } from '../preprocess/l23-continuum-step.js';
 import {
   type BackgroundFit,
+  type ContinuumStepReport,
   type PrepareOptions,
   type PreparedMode,
   commonScale,
@@ -51,6 +53,8 @@ export interface ModeUse {
    * (0 without calibration): the total correction is calibrationShift + shift.
    */
   readonly calibrationShift?: number;
+  /** L2,3 modes: whether the measured continuum step was removed, and the step found (see prepare.ts). */
+  readonly continuumStep?: ContinuumStepReport;
 }
 
 /** The absolute energy calibration found (or not) for one input. */
@@ -297,6 +301,7 @@ export function prepareInputs(
         snr: p.snr,
         background: p.background,
         calibrationShift: cShift,
+        ...(p.continuumStep ? { continuumStep: p.continuumStep } : {}),
       },
     });
   }
@@ -513,14 +518,7 @@ export async function predictMeasured(
 }
 
 /** Mean of the last 10 % of a spectrum relative to its maximum. */
-function tailLevel(x: ArrayLike<number>): number {
-  let mx = 0;
-  for (let i = 0; i < x.length; i++) mx = Math.max(mx, x[i]!);
-  const k0 = Math.floor(0.9 * x.length);
-  let s = 0;
-  for (let i = k0; i < x.length; i++) s += x[i]!;
-  return mx > 0 ? s / (x.length - k0) / mx : 0;
-}
+const tailLevel = (x: ArrayLike<number>): number => tailFraction(x, 0.1);
 
 /**
  * Why a sample is out of distribution, from what was measured: whether the energy axis was calibrated and the
@@ -576,9 +574,14 @@ export function oodReason(
         const tr = tailLevel(r);
         if (tx > 0.15 && tx > 3 * tr)
           parts.push(
-            `${m}: the measured edge keeps ${(100 * tx).toFixed(0)} % of its maximum at the end of the grid, the training mean ${(100 * tr).toFixed(0)} % — the simulations lack the continuum step`,
+            `${m}: the measured edge keeps ${(100 * tx).toFixed(0)} % of its maximum at the end of the grid, the training mean ${(100 * tr).toFixed(0)} % — the simulations lack the continuum step${modes.find((u) => u.mode === m)?.continuumStep?.applied === false ? ' (continuum-step removal is off: --continuum-step auto|on)' : ''}`,
           );
       }
+    const removed = over.filter(([m]) => modes.find((u) => u.mode === m)?.continuumStep?.applied);
+    if (removed.length)
+      parts.push(
+        `${removed.map(([m]) => m).join(', ')}: continuum step already removed (2:1 double arctan, ${removed.map(([m]) => `${m} ${(100 * modes.find((u) => u.mode === m)!.continuumStep!.relHeight).toFixed(0)} % of the maximum`).join(', ')}), so the remaining distance is in the white-line shapes themselves`,
+      );
     if (over.length)
       parts.push(
         `${over.map(([m]) => m).join(', ')} alone ${over.length > 1 ? 'are' : 'is'} outside the training spectra: the measured line shape differs from every simulated one (simulation-vs-measurement gap)${cal.length && !capped.length ? ', not an energy-axis error' : ''}`,

@@ -65,6 +65,70 @@ describe('prepareEelsMode', () => {
   });
 });
 
+describe('L2,3 continuum step (PrepareOptions.continuumStep)', () => {
+  // measured: the reference lines ×100 plus a 2:1 arctan step of total height 30 at the L3/L2 maxima (645/655 eV),
+  // Γ = 2.8 eV = twice the low-side HWHM of the Gaussian L3 line (1.177·1.2 eV, what 'auto' measures), on a power law
+  const stepOf = (e: number) =>
+    20 * (0.5 + Math.atan((2 * (e - 645)) / 2.8) / Math.PI) +
+    10 * (0.5 + Math.atan((2 * (e - 655)) / 2.8) / Math.PI);
+  const y = Float64Array.from(axis, (e) => 2e9 * e ** -3 + edge(0)(e) + stepOf(e));
+  const lines = gridOf(grid).map((e) => edge(0)(e));
+
+  it("'auto' removes it when the training mean has none, and reports it", () => {
+    const p = prepareEelsMode(axis, y, 'Mn:L23', grid, reference, { scaleEach: false });
+    const c = p.continuumStep!;
+    expect(c.applied).toBe(true);
+    // reference tail: 0.5·exp(−½(Δ/1.2)²) at Δ = 3…5 eV above L2, mean of the last 5 points ≈ 0.006
+    expect(c.reason).toMatch(/auto: training mean keeps 0\.6 % < 5\.0 %/);
+    expect(c.l3).toBeCloseTo(645, 0);
+    expect(c.l2).toBeCloseTo(655, 0);
+    expect(c.width).toBeGreaterThan(2.5);
+    expect(c.width).toBeLessThan(3.1);
+    // height 30 within ±5 % (the tail of the L2 line in the last 10 % of the grid, 658–660 eV, adds ≈ 0.7; the
+    // auto width differs slightly from 2.8 eV)
+    expect(c.height).toBeGreaterThan(28.5);
+    expect(c.height).toBeLessThan(31.5);
+    expect(c.relHeight).toBeCloseTo(c.height / (100 + 20 * 0.5 + 10 * 0.0), 1);
+    expect(c.measuredTail).toBeGreaterThan(0.25);
+    expect(Math.abs(c.measuredTailAfter)).toBeLessThan(0.01);
+    let dev = 0;
+    for (let i = 0; i < lines.length; i++) dev = Math.max(dev, Math.abs(p.intensity[i]! - lines[i]!));
+    expect(dev).toBeLessThan(2.5); // of a 100 maximum
+    // aligned on the step-free signal: no shift (a first pass with the step in place finds −0.07 eV)
+    expect(Math.abs(p.shift)).toBeLessThan(0.02);
+  });
+
+  it("keeps it with 'off', or in 'auto' when the training spectra have a step; other modes get no report", () => {
+    const off = prepareEelsMode(axis, y, 'Mn:L23', grid, reference, {
+      scaleEach: false,
+      continuumStep: 'off',
+    });
+    expect(off.continuumStep?.applied).toBe(false);
+    expect(off.continuumStep?.height).toBe(0);
+    const last = off.intensity.length - 1;
+    expect(off.intensity[last]).toBeGreaterThan(25);
+    const stepped = Array.from(
+      gridOf(grid),
+      (e) => reference[Math.round((e - 640) / 0.5)]! + (0.3 * stepOf(e)) / 30,
+    );
+    const kept = prepareEelsMode(axis, y, 'Mn:L23', grid, stepped, { scaleEach: false });
+    expect(kept.continuumStep?.applied).toBe(false);
+    expect(kept.continuumStep?.reason).toMatch(/have a continuum step/);
+    const forced = prepareEelsMode(axis, y, 'Mn:L23', grid, stepped, {
+      scaleEach: false,
+      continuumStep: 'on',
+    });
+    expect(forced.continuumStep?.applied).toBe(true);
+    expect(prepareEelsMode(axis, y, 'O:K', grid, reference).continuumStep).toBeUndefined();
+    // 'auto' on a step-free measured edge (tail 0.6 % < 15 %): nothing detected, nothing removed
+    const plain = Float64Array.from(axis, (e) => 2e9 * e ** -3 + edge(0)(e));
+    const none = prepareEelsMode(axis, plain, 'Mn:L23', grid, reference, { scaleEach: false });
+    expect(none.continuumStep?.applied).toBe(false);
+    expect(none.continuumStep?.reason).toMatch(/no step detected/);
+    expect(none.continuumStep?.measuredTail).toBeLessThan(0.15);
+  });
+});
+
 describe('prepareXasMode', () => {
   it('normalises the edge step to 1 over a sloped pre-edge and aligns', () => {
     // μ(E) = 0.1 + 1e-4·E (pre-edge line) + 2·step(E − 646) + white line

@@ -28,6 +28,7 @@ export interface InferFlags {
   minSnr?: string;
   noAlign?: boolean;
   calibration?: string;
+  continuumStep?: string;
   json?: boolean;
 }
 
@@ -42,6 +43,10 @@ export function addInferOptions(c: Command): Command {
     .option(
       '--calibration <mode>',
       'EELS absolute energy calibration from reference features (O K pre-peak, Mn/Co/Ni L3): auto | off (default auto)',
+    )
+    .option(
+      '--continuum-step <mode>',
+      'remove the L2,3 continuum step (2:1 double arctan, Pearson et al. 1993): auto (when the model was trained without one) | on | off (default auto)',
     );
 }
 
@@ -61,6 +66,12 @@ export function inferOptions(o: InferFlags & { align?: boolean }): PredictOption
     throw new SpecfuseError('invalid-argument', `--calibration must be auto or off, got '${o.calibration}'`, {
       field: 'calibration',
     });
+  if (o.continuumStep !== undefined && !['auto', 'on', 'off'].includes(o.continuumStep))
+    throw new SpecfuseError(
+      'invalid-argument',
+      `--continuum-step must be auto, on or off, got '${o.continuumStep}'`,
+      { field: 'continuum-step' },
+    );
   if (o.technique !== undefined && o.technique !== 'EELS' && o.technique !== 'XAS')
     throw new SpecfuseError('invalid-argument', `--technique must be EELS or XAS, got '${o.technique}'`, {
       field: 'technique',
@@ -73,6 +84,7 @@ export function inferOptions(o: InferFlags & { align?: boolean }): PredictOption
     ...(o.technique !== undefined ? { technique: o.technique as Technique } : {}),
     ...(o.align === false ? { noAlign: true } : {}),
     ...(o.calibration !== undefined ? { energyCalibration: o.calibration as 'auto' | 'off' } : {}),
+    ...(o.continuumStep !== undefined ? { continuumStep: o.continuumStep as 'auto' | 'on' | 'off' } : {}),
   };
 }
 
@@ -116,7 +128,7 @@ export function predictionText(r: PredictionResult): string {
   for (const w of r.warnings ?? []) lines.push(`warning: ${w}`);
   for (const m of r.modes)
     lines.push(
-      `${m.mode} from ${m.source} (${m.technique}): ${m.calibrationShift ? `calibration ${m.calibrationShift >= 0 ? '+' : ''}${m.calibrationShift.toFixed(2)} eV, then ` : ''}shift ${m.shift.toFixed(2)} eV${m.shiftAtCap ? ' (AT CAP)' : ''}, edge S/N ${m.snr.toFixed(1)}, background ${m.background.method} over ${m.background.window[0].toFixed(1)}–${m.background.window[1].toFixed(1)} eV (residual ${(100 * m.background.relResidual).toFixed(2)} %${Number.isFinite(m.background.chi2nu) ? `, χ²/ν ${m.background.chi2nu.toFixed(1)}` : ''})`,
+      `${m.mode} from ${m.source} (${m.technique}): ${m.calibrationShift ? `calibration ${m.calibrationShift >= 0 ? '+' : ''}${m.calibrationShift.toFixed(2)} eV, then ` : ''}shift ${m.shift.toFixed(2)} eV${m.shiftAtCap ? ' (AT CAP)' : ''}, edge S/N ${m.snr.toFixed(1)}, background ${m.background.method} over ${m.background.window[0].toFixed(1)}–${m.background.window[1].toFixed(1)} eV (residual ${(100 * m.background.relResidual).toFixed(2)} %${Number.isFinite(m.background.chi2nu) ? `, χ²/ν ${m.background.chi2nu.toFixed(1)}` : ''})${m.continuumStep ? (m.continuumStep.applied ? `, continuum step removed (${(100 * m.continuumStep.relHeight).toFixed(0)} % of max at L3 ${m.continuumStep.l3.toFixed(1)} / L2 ${m.continuumStep.l2.toFixed(1)} eV, Γ ${m.continuumStep.width.toFixed(2)} eV)` : ', continuum step kept') : ''}`,
     );
   for (const t of r.targets) {
     const v =
