@@ -210,10 +210,12 @@ function oodJson(ood: NonNullable<PredictionResult['ood']>) {
 function optionsOf(f: {
   technique?: 'EELS' | 'XAS' | undefined;
   maxShift?: number | undefined;
+  continuumStep?: 'auto' | 'on' | 'off' | undefined;
 }): PredictOptions {
   return {
     ...(f.technique !== undefined ? { technique: f.technique } : {}),
     ...(f.maxShift !== undefined ? { maxShift: f.maxShift } : {}),
+    ...(f.continuumStep !== undefined ? { continuumStep: f.continuumStep } : {}),
   };
 }
 
@@ -316,6 +318,18 @@ async function analyze(ctx: ServerContext, uploads: { fields: Record<string, str
       shift_eV: use.shift + calShift,
       alignShift_eV: use.shift,
       calibrationShift_eV: calShift,
+      ...(use.continuumStep
+        ? {
+            continuumStep: {
+              applied: use.continuumStep.applied,
+              reason: use.continuumStep.reason,
+              relHeight: finiteOrNull(use.continuumStep.relHeight),
+              l3: finiteOrNull(use.continuumStep.l3),
+              l2: finiteOrNull(use.continuumStep.l2),
+              width: finiteOrNull(use.continuumStep.width),
+            },
+          }
+        : {}),
       snr: finiteOrNull(use.snr),
       energy: Array.from(grid),
       measured: jsonNumbers(measured),

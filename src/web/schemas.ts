@@ -97,6 +97,17 @@ export const analyzeModeSchema = z.object({
   shift_eV: num,
   alignShift_eV: num.optional(),
   calibrationShift_eV: num.optional(),
+  /** L2,3 modes: the measured continuum-step removal (src/preprocess/l23-continuum-step.ts); NaN → null. */
+  continuumStep: z
+    .object({
+      applied: z.boolean(),
+      reason: z.string(),
+      relHeight: numOrNull,
+      l3: numOrNull,
+      l2: numOrNull,
+      width: numOrNull,
+    })
+    .optional(),
   snr: numOrNull,
   energy: z.array(num),
   measured: z.array(numOrNull),
@@ -232,12 +243,14 @@ export const analyzeFieldsSchema = z.object({
   model: z.string().optional(),
   technique: z.enum(['EELS', 'XAS']).optional(),
   maxShift: z.coerce.number().min(0.1).max(50).optional(),
+  continuumStep: z.enum(['auto', 'on', 'off']).optional(),
 });
 
 export const mapFieldsSchema = z.object({
   model: z.string().optional(),
   technique: z.enum(['EELS', 'XAS']).optional(),
   maxShift: z.coerce.number().min(0.1).max(50).optional(),
+  continuumStep: z.enum(['auto', 'on', 'off']).optional(),
   bin: z.coerce.number().int().min(1).max(8).optional(),
 });
 

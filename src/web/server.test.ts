@@ -95,8 +95,24 @@ describe('health, models, evaluation', () => {
 });
 
 describe.skipIf(!hasShared())('analyze', () => {
-  it('predicts from the spectrum image sum with nearest simulated spectra and importance', async () => {
+  it('removes the measured L2,3 continuum step by default and reports it per mode', async () => {
     const r = await post('/api/analyze', [SI()]);
+    expect(r.status).toBe(200);
+    for (const m of r.json.modes) {
+      // the measured edges keep ≈ 30 % of their maximum after the edge; the multiplet training spectra ≈ 0
+      expect(m.continuumStep.applied).toBe(true);
+      expect(m.continuumStep.relHeight).toBeGreaterThan(0.15);
+      expect(m.continuumStep.l2 - m.continuumStep.l3).toBeGreaterThan(10);
+    }
+    const off = await post('/api/analyze', [SI()], { continuumStep: 'off' });
+    expect(off.json.modes.every((m: Json) => m.continuumStep.applied === false)).toBe(true);
+    expect((await post('/api/analyze', [SI()], { continuumStep: 'maybe' })).status).toBe(400);
+  });
+
+  it('predicts from the spectrum image sum with nearest simulated spectra and importance', async () => {
+    // the step is kept here: this tiny fixture model (4 structures) only reacts to the step-bearing spectrum, and the
+    // occlusion importance of an insensitive model is zero everywhere, which would not test the window structure
+    const r = await post('/api/analyze', [SI()], { continuumStep: 'off' });
     expect(r.status).toBe(200);
     const j = r.json;
     expect(j.model).toBe('fused-all');
