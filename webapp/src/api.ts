@@ -65,6 +65,8 @@ export interface AnalyzeMode {
   readonly mode: string;
   readonly source: string;
   readonly shift_eV: number | null;
+  readonly calibrationShift_eV?: number | null;
+  readonly continuumStep?: { readonly applied: boolean; readonly relHeight: number | null };
   readonly snr: number | null;
   readonly energy: readonly number[];
   readonly measured: readonly (number | null)[];

@@ -22,6 +22,13 @@ export function analyzePage(): HTMLElement {
     h('option', { value: 'EELS' }, 'EELS'),
     h('option', { value: 'XAS' }, 'XAS'),
   );
+  const continuumStep = h(
+    'select',
+    { 'aria-label': 'L2,3 continuum-step removal', 'data-testid': 'analyze-continuum-step' },
+    h('option', { value: '' }, 'L2,3 continuum step: auto'),
+    h('option', { value: 'on' }, 'remove the step'),
+    h('option', { value: 'off' }, 'keep the step'),
+  );
   const maxShift = h('input', {
     type: 'number',
     min: 0,
@@ -44,6 +51,7 @@ export function analyzePage(): HTMLElement {
     if (model.value) form.append('model', model.value);
     if (technique.value) form.append('technique', technique.value);
     if (maxShift.value) form.append('maxShift', maxShift.value);
+    if (continuumStep.value) form.append('continuumStep', continuumStep.value);
     for (const f of files) form.append('file', f, f.name);
     clearError(errorSlot);
     submit.disabled = true;
@@ -79,7 +87,7 @@ export function analyzePage(): HTMLElement {
         onFiles: setFiles,
       }),
       chosen,
-      h('div', { class: 'controls' }, model, technique, maxShift, submit, status),
+      h('div', { class: 'controls' }, model, technique, continuumStep, maxShift, submit, status),
     ),
     errorSlot,
     results,
@@ -152,5 +160,9 @@ async function renderResult(root: HTMLElement, r: AnalyzeResult): Promise<void> 
 }
 
 function modeInfo(m: AnalyzeMode): string {
-  return `${humanMode(m.mode)} from ${m.source} · shift ${fmt(m.shift_eV)} eV · SNR ${fmt(m.snr)}`;
+  const cal = m.calibrationShift_eV ? ` (calibration ${fmt(m.calibrationShift_eV)} eV)` : '';
+  const step = m.continuumStep?.applied
+    ? ` · continuum step removed (${fmt(100 * (m.continuumStep.relHeight ?? Number.NaN))} % of the maximum)`
+    : '';
+  return `${humanMode(m.mode)} from ${m.source} · shift ${fmt(m.shift_eV)} eV${cal}${step} · SNR ${fmt(m.snr)}`;
 }
