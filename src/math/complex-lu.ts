@@ -117,19 +117,23 @@ export function complexLuSolve(f: ComplexLU, b: Float64Array, nrhs: number): Flo
   return b;
 }
 
-function solve1(f: ComplexLU, b: Float64Array, o: number): void {
-  const { n, lu, piv } = f;
+/** Apply the factorisation's row interchanges to the column of b starting at offset o (b ← P b). */
+function permuteColumn(n: number, piv: Int32Array, b: Float64Array, o: number): void {
   for (let k = 0; k < n; k++) {
     const p = piv[k]!;
-    if (p !== k) {
-      const t0 = b[o + 2 * k]!;
-      const t1 = b[o + 2 * k + 1]!;
-      b[o + 2 * k] = b[o + 2 * p]!;
-      b[o + 2 * k + 1] = b[o + 2 * p + 1]!;
-      b[o + 2 * p] = t0;
-      b[o + 2 * p + 1] = t1;
-    }
+    if (p === k) continue;
+    const t0 = b[o + 2 * k]!;
+    const t1 = b[o + 2 * k + 1]!;
+    b[o + 2 * k] = b[o + 2 * p]!;
+    b[o + 2 * k + 1] = b[o + 2 * p + 1]!;
+    b[o + 2 * p] = t0;
+    b[o + 2 * p + 1] = t1;
   }
+}
+
+function solve1(f: ComplexLU, b: Float64Array, o: number): void {
+  const { n, lu, piv } = f;
+  permuteColumn(n, piv, b, o);
   // forward: L y = Pb (unit diagonal), column-oriented
   for (let k = 0; k < n; k++) {
     const yRe = b[o + 2 * k]!;
@@ -169,17 +173,7 @@ function solve3(f: ComplexLU, b: Float64Array, o: number): void {
   const { n, lu, piv } = f;
   const o1 = o + 2 * n;
   const o2 = o1 + 2 * n;
-  for (const q of [o, o1, o2])
-    for (let k = 0; k < n; k++) {
-      const p = piv[k]!;
-      if (p === k) continue;
-      const t0 = b[q + 2 * k]!;
-      const t1 = b[q + 2 * k + 1]!;
-      b[q + 2 * k] = b[q + 2 * p]!;
-      b[q + 2 * k + 1] = b[q + 2 * p + 1]!;
-      b[q + 2 * p] = t0;
-      b[q + 2 * p + 1] = t1;
-    }
+  for (const q of [o, o1, o2]) permuteColumn(n, piv, b, q);
   for (let k = 0; k < n; k++) {
     const ar = b[o + 2 * k]!;
     const ai = b[o + 2 * k + 1]!;
