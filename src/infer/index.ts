@@ -2,3 +2,4 @@
 export * from './prepare.js';
 export * from './predict.js';
 export * from './map.js';
+export * from './inputs.js';

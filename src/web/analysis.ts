@@ -11,14 +11,15 @@ import {
   gridOf,
   mapSpectrumImage,
   pickInput,
+  measuredInputs,
   predictMeasured,
   prepareInputs,
   requiredRange,
 } from '../infer/index.js';
 import type { SpectrumFile } from '../io/spectra/common.js';
 import type { SfmModel } from '../ml/model-file.js';
-import { binNavigation, regionSum } from '../preprocess/spectrum-image.js';
-import { imageEnergyAxis, makeSpectrum, pixelCount } from '../spectrum/spectrum.js';
+import { binNavigation } from '../preprocess/spectrum-image.js';
+import { imageEnergyAxis, makeSpectrum } from '../spectrum/spectrum.js';
 import type { SpectrumImage } from '../spectrum/types.js';
 import { SpecfuseError } from '../core/errors.js';
 import { WebError } from './errors.js';
@@ -68,27 +69,6 @@ function predictionOf(t: {
     ...(t.interval ? { interval: [finiteOrNull(t.interval[0]), finiteOrNull(t.interval[1])] } : {}),
     ...(t.task === 'classification' && v !== null ? { probabilities: { present: v, absent: 1 - v } } : {}),
   };
-}
-
-/** Every spectrum of every file; a spectrum image contributes the sum of its pixels (as `specfuse predict`). */
-export function inputsOf(files: readonly { name: string; file: SpectrumFile }[]): MeasuredInput[] {
-  const inputs: MeasuredInput[] = [];
-  for (const { name, file } of files) {
-    for (const [i, spectrum] of file.spectra.entries())
-      inputs.push({ source: file.spectra.length > 1 ? `${name}#${i}` : name, spectrum });
-    const im = file.image;
-    if (im) {
-      const sum = regionSum(im, new Uint8Array(pixelCount(im)).fill(1));
-      inputs.push({
-        source: `${name} (sum of ${pixelCount(im)} pixels)`,
-        spectrum: makeSpectrum(imageEnergyAxis(im), sum.intensity, {
-          ...im.meta,
-          label: 'sum of all pixels',
-        }),
-      });
-    }
-  }
-  return inputs;
 }
 
 /** Modes of a model no input covers (grid, pre-edge window and shift cap). */
@@ -275,7 +255,7 @@ async function analyze(ctx: ServerContext, uploads: { fields: Record<string, str
       field: 'file',
     });
   const read = readAll(uploads.files);
-  const inputs = inputsOf(read);
+  const inputs = measuredInputs(read);
   if (inputs.length === 0) throw new WebError(400, 'no-spectrum', 'the uploaded files hold no spectrum');
   const o = optionsOf(f);
   const { entry, value, missingModes, warnings } = await withModel(

@@ -6,12 +6,11 @@ import {
   type MeasuredInput,
   type PredictOptions,
   type PredictionResult,
+  measuredInputs,
   predictMeasured,
 } from '../../infer/index.js';
 import { readSpectra } from '../../io/spectra/read.js';
 import { loadModelFile } from '../../ml/model-file.js';
-import { regionSum } from '../../preprocess/spectrum-image.js';
-import { imageEnergyAxis, makeSpectrum, pixelCount } from '../../spectrum/spectrum.js';
 import type { Technique } from '../../spectrum/types.js';
 import { makeOutput, numberOption } from '../context.js';
 
@@ -90,26 +89,13 @@ export function inferOptions(o: InferFlags & { align?: boolean }): PredictOption
 
 /** Every spectrum of every file; a spectrum image contributes the sum of its pixels. */
 export function readInputs(files: readonly string[]): { inputs: MeasuredInput[]; warnings: string[] } {
-  const inputs: MeasuredInput[] = [];
   const warnings: string[] = [];
-  for (const f of files) {
-    const path = resolve(f);
-    const r = readSpectra(path);
+  const read = files.map((f) => {
+    const r = readSpectra(resolve(f));
     warnings.push(...r.warnings.map((w) => `${f}: ${typeof w === 'string' ? w : JSON.stringify(w)}`));
-    for (const [i, spectrum] of r.value.spectra.entries())
-      inputs.push({ source: r.value.spectra.length > 1 ? `${f}#${i}` : f, spectrum });
-    const im = r.value.image;
-    if (im) {
-      const sum = regionSum(im, new Uint8Array(pixelCount(im)).fill(1));
-      inputs.push({
-        source: `${f} (sum of ${pixelCount(im)} pixels)`,
-        spectrum: makeSpectrum(imageEnergyAxis(im), sum.intensity, {
-          ...im.meta,
-          label: 'sum of all pixels',
-        }),
-      });
-    }
-  }
+    return { name: f, file: r.value };
+  });
+  const inputs = measuredInputs(read);
   if (inputs.length === 0) throw new SpecfuseError('invalid-argument', 'no spectrum in the input files', {});
   return { inputs, warnings };
 }
