@@ -1,10 +1,12 @@
 /**
- * Free-atom self-consistent Kohn–Sham LDA solver (spherical, spin-unpolarised, fractional shell occupations).
+ * Free-atom self-consistent Kohn–Sham solver (spherical, spin-unpolarised, fractional shell occupations): LDA, or
+ * exact (Hartree–Fock) exchange through the local KLI potential (`exchange: 'kli'`, exact-exchange.ts).
  *
  * Kohn & Sham, Phys. Rev. 140, A1133 (1965); central-field conventions of the NIST atomic reference data
  * (Kotochigova, Levine, Shirley, Stiles & Clark, PRA 55, 191 (1997)): every (n,l) shell is spherically averaged.
  * - Non-relativistic (`relativistic: 'none'`) or scalar-relativistic (Koelling & Harmon 1977, see radial.ts).
- * - Potential V(r) = −Z/r + V_H(r) + v_xc(n(r)), V_H from the radial Poisson integral
+ * - Potential V(r) = −Z/r + V_H(r) + v_xc(n(r)) (or + v_x^KLI[orbitals] + optional LDA correlation), V_H from the
+ *   radial Poisson integral
  *   V_H(r) = (1/r)∫_0^r 4πr'²n dr' + ∫_r^∞ 4πr' n dr'.
  * - Total energy E = T + E_ne + E_H + E_xc with T = Σ f_i ε_i − ∫ n V_in d³r (eigenvalues of the input potential).
  * - Mixing: Anderson (1965) one-step mixing of the electronic part of the potential.
@@ -16,6 +18,7 @@ import type { RadialGrid } from '../../math/radial-grid.js';
 import { cumulativeIntegral, logGridSpan } from '../../math/radial-grid.js';
 import { SPEED_OF_LIGHT_AU, solveBoundState } from './radial.js';
 import type { CorrelationModel } from './xc.js';
+import { kliExchange } from './exact-exchange.js';
 import { ldaXc, relativisticExchangeCorrection } from './xc.js';
 
 export interface Shell {
@@ -38,6 +41,12 @@ export interface AtomOptions {
    * the correction moves the TM d-wave phase shifts further from FEFF10's (NiO Ni: 0.073 → 0.080 rad worst case).
    */
   readonly relativisticExchange?: boolean;
+  /**
+   * Exchange: 'lda' (default; Kohn–Sham LDA, with `correlation`) or 'kli' — exact Hartree–Fock exchange of the shell
+   * configuration through its local KLI potential (exact-exchange.ts), with no correlation unless `correlation` is
+   * given. 'kli' atoms stand in for FEFF's Dirac–Fock atoms: Hartree–Fock-like 3d and 4s/4p radii.
+   */
+  readonly exchange?: 'lda' | 'kli';
   /** Radial grid; default logGridSpan(1e−6/Z… , 60 bohr, h = 0.008). */
   readonly grid?: RadialGrid;
   readonly maxIterations?: number;
@@ -121,6 +130,22 @@ export function groundStateConfiguration(Z: number, ion = 0): Shell[] {
     return { n, l, occupation: f };
   });
   return shells.filter((s) => s.occupation > 0);
+}
+
+/**
+ * Valence configuration of a neutral atom as it sits in a solid, for the overlapped-atom scattering potentials: the
+ * free-atom ground state, except that a 3d transition metal (Z = 21–30) with a filled 4s² shell has one 4s electron
+ * moved to 4p (3dⁿ 4s¹ 4p¹). In oxides and metals the 4s and 4p bands are both partly occupied (FEFF 8.5L's
+ * self-consistent NiO run in ../shared/data/feff-golden/NiO-feff8l-paths/feff8l.log finds ≈ 0.45 s and 0.62 p
+ * electrons on Ni, 8.7 d), and FEFF10 uses exactly this 4s¹4p¹ occupation for every transition metal of its golden
+ * runs (config.dat). It changes the overlapped interstitial potential of NiO by ≈ 3 eV relative to 4s².
+ */
+export function solidStateConfiguration(Z: number): Shell[] {
+  const g = groundStateConfiguration(Z);
+  if (Z < 21 || Z > 30) return g;
+  const s4 = g.find((s) => s.n === 4 && s.l === 0);
+  if (!s4 || s4.occupation < 2 || g.some((s) => s.n === 4 && s.l === 1)) return g;
+  return [...g.map((s) => (s === s4 ? { ...s, occupation: 1 } : s)), { n: 4, l: 1, occupation: 1 }];
 }
 
 /** Parse "1s2 2s2 2p4" or "[Ar] 3d8 4s2" style configurations. */
@@ -221,7 +246,8 @@ export function solveAtom(Z: number, config: readonly Shell[], opts: AtomOptions
   const g = opts.grid ?? defaultGrid(Z);
   const N = g.r.length;
   const r = g.r;
-  const corr = opts.correlation ?? 'vwn';
+  const kli = opts.exchange === 'kli';
+  const corr = opts.correlation ?? (kli ? 'none' : 'vwn');
   const alpha = opts.relativistic === 'scalar' ? 1 / SPEED_OF_LIGHT_AU : 0;
   const relX = opts.relativisticExchange ?? false;
   const tol = opts.tolerance ?? 1e-8;
@@ -272,7 +298,33 @@ export function solveAtom(Z: number, config: readonly Shell[], opts: AtomOptions
     const fH = new Float64Array(N);
     const fN = new Float64Array(N);
     const fX = new Float64Array(N);
+    const exx = kli
+      ? kliExchange(
+          g,
+          orbitals.map((o) => ({
+            l: o.l,
+            occupation: o.occupation,
+            energy: o.energy,
+            // the density-weighted radial function: ∫ P² dr = 1 with the small component included
+            P: Float64Array.from(o.R, (v, i) => Math.sign(v) * r[i]! * Math.hypot(v, o.Q[i]!)),
+          })),
+        )
+      : null;
     for (let i = 0; i < N; i++) {
+      if (exx) {
+        // exact exchange (KLI) plus, if asked for, LDA correlation alone
+        const c = corr === 'none' ? { exc: 0, vxc: 0 } : ldaXc(dens[i]!, corr);
+        const x = ldaXc(dens[i]!, 'none');
+        const cv = corr === 'none' ? 0 : c.vxc - x.vxc;
+        const ce = corr === 'none' ? 0 : c.exc - x.exc;
+        vout[i] = vh[i]! + exx.vx[i]! + cv;
+        const w = 4 * Math.PI * r[i]! * r[i]! * dens[i]!;
+        fT[i] = w * V[i]!;
+        fH[i] = 0.5 * w * vh[i]!;
+        fN[i] = (-w * Z) / r[i]!;
+        fX[i] = w * ce;
+        continue;
+      }
       const xc0 = ldaXc(dens[i]!, corr);
       const xr = relX ? relativisticExchangeCorrection(dens[i]!, SPEED_OF_LIGHT_AU) : null;
       const xc = xr ? { exc: xc0.exc + xr.exc, vxc: xc0.vxc + xr.vxc } : xc0;
@@ -287,7 +339,7 @@ export function solveAtom(Z: number, config: readonly Shell[], opts: AtomOptions
     const kinetic = eigSum - I(fT);
     const hartree = I(fH);
     const nuclear = I(fN);
-    const xcE = I(fX);
+    const xcE = I(fX) + (exx ? exx.energy : 0);
     const E = kinetic + hartree + nuclear + xcE;
     const coulomb = new Float64Array(N);
     for (let i = 0; i < N; i++) coulomb[i] = -Z / r[i]! + vh[i]!;

@@ -13,9 +13,20 @@ export interface FreeAtomOnGrid extends FreeAtomData {
   readonly atom: AtomResult;
 }
 
+// Free atoms depend only on Z, the occupations and the solver options: solved once per process (a campaign worker
+// builds the same few Li, O, Mn, Co, Ni atoms and core-hole absorbers for every structure).
+const cache = new Map<string, AtomResult>();
+const CACHE_MAX = 64;
+
 /**
- * Solve the atom (scalar-relativistic LDA by default) and re-tabulate its density and electrostatic potential on
- * `grid`. Beyond the atom's grid the density is zero and the potential −(Z − N)/r.
+ * Solve the atom and re-tabulate its density and electrostatic potential on `grid`. Beyond the atom's grid the
+ * density is zero and the potential −(Z − N)/r.
+ *
+ * Default solver: scalar-relativistic, exact (Hartree–Fock) exchange through its local KLI potential and no
+ * correlation (`exchange: 'kli'`, exact-exchange.ts) — the closest local stand-in for FEFF's Dirac–Fock atoms. On the
+ * FEFF10 golden runs it brings the Ni 3d/4s/4p radii to within 1.5/3/0.5 % of Dirac–Fock (LDA: 3.6/5.5/6 %), the
+ * phase shifts of every potential to within 0.021 rad of FEFF10's (LDA: 0.074 for the TM d wave) and V_int and E_F
+ * of rock-salt NiO and MnO to within 0.35 eV (LDA: 1.2 eV) (phase-shifts.test.ts).
  */
 export function freeAtomOnGrid(
   ipot: number,
@@ -31,7 +42,18 @@ export function freeAtomOnGrid(
   // configuration runs away to a spurious deep 1s solution; these light atoms are therefore solved
   // non-relativistically.
   const relativistic = opts.relativistic ?? (Z <= 4 ? 'none' : 'scalar');
-  const atom = solveAtom(Z, shells, { ...opts, relativistic, grid: atomGrid });
+  const solverOpts: AtomOptions = { exchange: 'kli', ...opts, relativistic, grid: atomGrid };
+  const key = JSON.stringify([
+    Z,
+    shells,
+    { ...solverOpts, grid: [atomGrid.x0, atomGrid.h, atomGrid.r.length] },
+  ]);
+  let atom = cache.get(key);
+  if (!atom) {
+    atom = solveAtom(Z, shells, solverOpts);
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(key, atom);
+  }
   const density = regrid(atom.grid, atom.density, grid);
   const nel = shells.reduce((a, s) => a + s.occupation, 0);
   const coulomb = regrid(atom.grid, atom.coulomb, grid, false);

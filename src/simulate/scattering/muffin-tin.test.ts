@@ -9,8 +9,14 @@ import {
   parseFeffPotFile,
 } from '../../io/feff-internals/index.js';
 import { feffGrid, logGridSpan } from '../../math/radial-grid.js';
-import { buildMuffinTin, chargeRadius, interstitialAverages, sphericalAverage } from './muffin-tin.js';
-import { ldaXc } from './xc.js';
+import {
+  buildMuffinTin,
+  chargeRadius,
+  lensCharge,
+  lensVolume,
+  sphericalAverage,
+  sphericalAverageOutside,
+} from './muffin-tin.js';
 
 describe('Mattheiss spherical average', () => {
   it('reproduces the closed form for f(t) = e^{−t}', () => {
@@ -24,6 +30,44 @@ describe('Mattheiss spherical average', () => {
       const exact = (F(d + r) - F(Math.abs(d - r))) / (2 * r * d);
       expect(avg[i]! / exact).toBeCloseTo(1, 4);
     }
+  });
+  it('outside-part average: R = 0 is the full average; the part beyond R has the closed form of the truncated e^{−t}', () => {
+    const g = logGridSpan(1e-4, 60, 0.02);
+    const f = g.r.map((t) => Math.exp(-t));
+    const d = 3.2;
+    const full = sphericalAverage(g, f, d);
+    const out0 = sphericalAverageOutside(g, f, d, 0);
+    const R = 1.5;
+    const out = sphericalAverageOutside(g, f, d, R);
+    const F = (t: number) => -(t + 1) * Math.exp(-t);
+    const G = (t: number) => (t <= R ? 0 : F(t) - F(R));
+    for (const i of [200, 400, 480, 520, 600]) {
+      const r = g.r[i]!;
+      expect(out0[i]! / full[i]!).toBeCloseTo(1, 6);
+      const exact = (G(d + r) - G(Math.abs(d - r))) / (2 * r * d);
+      if (exact > 1e-8) expect(out[i]! / exact).toBeCloseTo(1, 4);
+      else expect(Math.abs(out[i]!)).toBeLessThan(1e-8);
+    }
+    // a sphere of radius r < d − R about the origin never enters the neighbour's excluded ball: nothing removed
+    const i1 = g.r.findIndex((r) => r > 1.2);
+    expect(out[i1]! / full[i1]!).toBeCloseTo(1, 6);
+  });
+  it('lens volume: touching spheres 0, equal spheres (π/12)(4R + d)(2R − d)², a sphere inside another its own volume', () => {
+    expect(lensVolume(1, 1, 2)).toBe(0);
+    const R = 1.3;
+    const d = 2.1;
+    expect(lensVolume(R, R, d)).toBeCloseTo((Math.PI / 12) * (4 * R + d) * (2 * R - d) ** 2, 12);
+    expect(lensVolume(0.5, 2, 1)).toBeCloseTo((4 * Math.PI * 0.125) / 3, 12);
+  });
+  it('lens charge of a uniform density ρ is ρ × lens volume', () => {
+    const g = logGridSpan(1e-4, 30, 0.02);
+    const n = 0.037;
+    const flat = new Float64Array(g.r.length).fill(n);
+    // one "atom" of uniform density: the superposed density is n everywhere inside the lens
+    const cloud = [{ position: [0, 0, 0] as [number, number, number], density: flat }];
+    const q = lensCharge(g, [0, 0, 0], 2.4, [0.6, 2.9, 1.1], 2.0, cloud);
+    expect(q / (n * lensVolume(2.4, 2.0, Math.hypot(0.6, 2.9, 1.1)))).toBeCloseTo(1, 3);
+    expect(lensCharge(g, [0, 0, 0], 1, [3, 0, 0], 1, cloud)).toBe(0);
   });
   it('charge radius of a uniform sphere of density n: (3Q/4πn)^{1/3}', () => {
     const g = logGridSpan(1e-4, 20, 0.01);
@@ -71,94 +115,111 @@ describe.skipIf(!hasShared())('muffin-tin construction vs FEFF10 (non-SCF golden
 });
 
 /**
- * Where our interstitial level and Fermi level differ from FEFF10's (issue 4, items "V_int and E_F within 1 eV").
- * These tests feed FEFF's *own* overlapped potentials and densities (pot0N.dat) and FEFF's radii (log1.dat, Å) into
- * our interstitial averaging, so the atoms and the radii are FEFF's and only the documented recipe is ours.
+ * Part 1's muffin-tin recipe against FEFF10's own numbers (issue 4: radii within 3 %, V_int and E_F within 1 eV).
+ * These tests feed FEFF's *own* free atoms (pot0N.dat, Dirac–Fock) into our construction, so only the recipe is
+ * ours; the whole chain with our LDA atoms is checked in phase-shifts.test.ts and pipeline.test.ts.
  */
 const HARTREE_EV = 27.211386245988;
-describe.skipIf(!hasShared())(
-  "interstitial level and Fermi level: the documented recipe on FEFF10's own potentials",
-  () => {
-    for (const c of cases) {
-      const dir = (f: string) => sharedPath('data', 'feff-golden', c.name, f);
-      const inp = parseFeffInpCluster(readFileSync(dir('feff.inp'), 'utf8'));
-      const log = parseFeffLog1(readFileSync(dir('log1.dat'), 'utf8'));
-      const head = parseFeffPhaseFile(readFileSync(dir('phase00.dat'), 'utf8'));
-      const pots = Array.from({ length: c.npot }, (_, i) =>
-        parseFeffPotFile(readFileSync(dir(`pot0${i}.dat`), 'utf8')),
-      );
-      const g = feffGrid(251);
-      const shells = (v: (i: number) => Float64Array) =>
-        pots.map((p, i) => ({
-          rMt: log.potentials[i]!.rMt / BOHR_ANGSTROM,
-          rNorman: log.potentials[i]!.rNorman / BOHR_ANGSTROM,
-          vtot: v(i),
-          density: p.ovlRho,
-          weight: inp.potentials[i]!.stoichiometry,
-        }));
+describe.skipIf(!hasShared())("the muffin-tin recipe on FEFF10's own free atoms", () => {
+  const all = [
+    'NiO_NiK',
+    'NiO_OK',
+    'LiCoO2_CoK',
+    'LiCoO2_OK',
+    'LiNiO2_NiK',
+    'LiNiO2_NiK_Ovac',
+    'MnO_MnK',
+    'Cu_CuK',
+  ] as const;
+  const load = (name: string) => {
+    const dir = (f: string) => sharedPath('data', 'feff-golden', name, f);
+    const inp = parseFeffInpCluster(readFileSync(dir('feff.inp'), 'utf8'));
+    const log = parseFeffLog1(readFileSync(dir('log1.dat'), 'utf8'));
+    const head = parseFeffPhaseFile(readFileSync(dir('phase00.dat'), 'utf8'));
+    const pots = inp.potentials.map((_, i) => parseFeffPotFile(readFileSync(dir(`pot0${i}.dat`), 'utf8')));
+    const free = pots.map((p, i) => ({
+      ipot: i,
+      Z: inp.potentials[i]!.Z,
+      density: p.rho,
+      coulomb: p.vcoul,
+      stoichiometry: inp.potentials[i]!.stoichiometry,
+    }));
+    const atoms = inp.atoms.map((a) => ({
+      position: [a.x, a.y, a.z] as [number, number, number],
+      ipot: a.ipot,
+    }));
+    return { inp, log, head, pots, free, atoms };
+  };
+  const g = feffGrid(251);
 
-      it(`${c.name}: FEFF's non-SCF Fermi level is the electron-gas value μ = V_int + k_F²/2 at its r_s,int (±0.03 eV)`, () => {
-        // k_F = (9π/4)^{1/3} / r_s (bohr⁻¹); header values are printed to 3 decimals
-        const kF = ((9 * Math.PI) / 4) ** (1 / 3) / head.rsInt;
-        expect(Math.abs(head.vint + (kF * kF * HARTREE_EV) / 2 - head.mu)).toBeLessThan(0.03);
-      });
-
-      it(`${c.name}: volume average of FEFF's own V_tot over R_mt < r < R_N reproduces FEFF's V_int (±0.5 eV)`, () => {
-        const a = interstitialAverages(
-          g,
-          shells((i) => pots[i]!.ovlVtot),
+  for (const name of all) {
+    it(`${name}: our radius rule (touching × 1.15, capped at 0.96 R_N) is within 1.7 % of FEFF10's AFOLP radii`, () => {
+      const { log, free, atoms } = load(name);
+      const mt = buildMuffinTin(atoms, free, { grid: g });
+      // measured: worst |ΔR_mt| 0.4 % (rock salt), 1.4 % (layered), 1.4 % (Cu); Norman radii 0.2 %. The O-vacancy
+      // cluster differs by design: FEFF represents its Ni potential by one Ni next to the vacancy (the first of six
+      // in its list), ours averages the six (two of them next to it): R_N 1.3 %, R_mt 1.9 % apart
+      const ovac = name === 'LiNiO2_NiK_Ovac';
+      for (const p of mt.potentials) {
+        expect(Math.abs((p.rMt * BOHR_ANGSTROM) / log.potentials[p.ipot]!.rMt - 1)).toBeLessThan(
+          ovac ? 0.025 : 0.017,
         );
-        // measured: NiO −22.47 vs −22.36 eV, LiCoO2 −22.59 vs −22.19 eV — the averaging convention is FEFF's
-        expect(Math.abs(a.vInt * HARTREE_EV - head.vint)).toBeLessThan(0.5);
-      });
-
-      it(`${c.name}: FEFF's V_tot near R_mt is not V_C + v_xc^vBH(ρ): the recipe with the LDA xc is 1–2.6 eV deeper`, () => {
-        // Inside ~0.8 R_mt FEFF's V_tot − V_C equals von Barth–Hedin v_xc of the overlapped density to 0.01 eV; over
-        // the last ~3–5 grid points up to I_mt FEFF's xc part becomes up to 1.6 eV (Co) shallower. That numerical treatment
-        // is not described in the papers/manuals, so we keep V_C + v_xc(ρ) and measure the consequence here.
-        const p1 = pots[1]!;
-        // from r ≈ 0.7 bohr (grid index 167; nearer the nucleus the 5 printed digits of V_C ~ −10…−100 Ha limit
-        // the check to ~0.03 eV) to 6 points before I_mt
-        let worstInside = 0;
-        for (let i = 166; i < p1.iMt - 6; i++) {
-          const xc = p1.ovlVtot[i]! - p1.ovlVcoul[i]!;
-          const d = Math.abs(xc - ldaXc(p1.ovlRho[i]!, 'von-barth-hedin').vxc) * HARTREE_EV;
-          worstInside = Math.max(worstInside, d);
-        }
-        expect(worstInside).toBeLessThan(0.02);
-        const im = p1.iMt - 1;
-        const atMt =
-          (ldaXc(p1.ovlRho[im]!, 'von-barth-hedin').vxc - (p1.ovlVtot[im]! - p1.ovlVcoul[im]!)) * HARTREE_EV;
-        // measured at I_mt: NiO Ni −0.95 eV (O −0.45), LiCoO2 Co −1.57 eV (O −0.99, Li −0.27): FEFF is shallower
-        expect(atMt).toBeLessThan(-0.5);
-        const lda = interstitialAverages(
-          g,
-          shells((i) =>
-            Float64Array.from(
-              pots[i]!.ovlVcoul,
-              (v, j) => v + ldaXc(pots[i]!.ovlRho[j]!, 'von-barth-hedin').vxc,
-            ),
-          ),
+        expect(Math.abs((p.rNorman * BOHR_ANGSTROM) / log.potentials[p.ipot]!.rNorman - 1)).toBeLessThan(
+          ovac ? 0.015 : 2e-3,
         );
-        const dv = lda.vInt * HARTREE_EV - head.vint;
-        // measured: NiO −1.09 eV, LiCoO2 −2.42 eV
-        expect(dv).toBeLessThan(-0.8);
-        expect(dv).toBeGreaterThan(-2.6);
-      });
+      }
+    });
+  }
 
-      it(`${c.name}: the volume-averaged density of FEFF's own atoms gives r_s 6–9 % above FEFF's r_s,int`, () => {
-        // FEFF's ρ_int exceeds the overlapped density everywhere on the R_mt–R_N shells of NiO (0.0569 vs ≤ 0.052
-        // e/bohr³), so it is not a volume average over them; no documented definition reproduces it (see report).
-        // This fixes the size of the gap that carries into the Fermi level μ − V_int = k_F²/2.
-        const a = interstitialAverages(
-          g,
-          shells((i) => pots[i]!.ovlVtot),
-        );
-        const rs = (3 / (4 * Math.PI * a.rhoInt)) ** (1 / 3);
-        // measured: NiO 1.727/1.613 = 1.071, LiCoO2 1.673/1.565 = 1.069
-        expect(rs / head.rsInt).toBeGreaterThan(1.06);
-        expect(rs / head.rsInt).toBeLessThan(1.09);
-      });
-    }
-  },
-);
+  for (const name of ['NiO_NiK', 'LiCoO2_CoK', 'LiNiO2_NiK', 'MnO_MnK'] as const) {
+    it(`${name}: FEFF's non-SCF Fermi level is the electron-gas value μ = V_int + k_F²/2 at its r_s,int (±0.03 eV)`, () => {
+      const { head } = load(name);
+      // k_F = (9π/4)^{1/3} / r_s (bohr⁻¹); header values are printed to 3 decimals
+      const kF = ((9 * Math.PI) / 4) ** (1 / 3) / head.rsInt;
+      expect(Math.abs(head.vint + (kF * kF * HARTREE_EV) / 2 - head.mu)).toBeLessThan(0.03);
+    });
+  }
+
+  for (const name of ['NiO_NiK', 'LiCoO2_CoK'] as const) {
+    it(`${name}: xc from the density outside the neighbours' muffin tins reproduces FEFF's V_tot to 0.25 eV up to R_mt (the plain overlap: 1–1.6 eV too deep)`, () => {
+      const { log, pots, free, atoms } = load(name);
+      const feffRadii = { folp: log.potentials.map((p) => p.folp), normanCap: Number.POSITIVE_INFINITY };
+      const ours = buildMuffinTin(atoms, free, { grid: g, ...feffRadii });
+      const plain = buildMuffinTin(atoms, free, { grid: g, ...feffRadii, xcDensity: 'overlapped' });
+      // from r ≈ 0.7 bohr (grid index 167; nearer the nucleus the 5 printed digits of V_C limit the check) to I_mt
+      const worst = (mt: typeof ours, ip: number) => {
+        const fp = pots[ip]!;
+        let w = 0;
+        for (let i = 166; i < fp.iMt; i++)
+          w = Math.max(w, Math.abs(mt.potentials[ip]!.vtot[i]! - fp.ovlVtot[i]!) * HARTREE_EV);
+        return w;
+      };
+      // measured (transition metal, ipot 1): NiO 0.17 vs 0.95 eV, LiCoO2 0.23 vs 1.57 eV
+      expect(worst(ours, 1)).toBeLessThan(0.25);
+      expect(worst(plain, 1)).toBeGreaterThan(0.8);
+      // the part of the xc density that differs is the neighbours' density inside their own muffin tins
+      const p = ours.potentials[1]!;
+      for (let i = 0; i < 150; i++) expect(p.xcDensity[i]! / p.density[i]!).toBeCloseTo(1, 6);
+      expect(p.xcDensity[pots[1]!.iMt]!).toBeLessThan(p.density[pots[1]!.iMt]!);
+    });
+  }
+
+  for (const name of all) {
+    it(`${name}: interstitial density with the overlap lenses matches FEFF10's r_s,int; V_int and E_F follow`, () => {
+      const { head, free, atoms } = load(name);
+      const mt = buildMuffinTin(atoms, free, { grid: g });
+      const shells = buildMuffinTin(atoms, free, { grid: g, interstitialDensity: 'shells' });
+      // measured r_s/r_s(FEFF): oxides 0.996–1.013 with the lenses, 1.06–1.08 shells only; Cu metal 1.051 (with our
+      // LDA atoms 1.010, pipeline.test.ts): the lens weighting was judged on oxides, the project's materials
+      expect(Math.abs(mt.rsInt / head.rsInt - 1)).toBeLessThan(name === 'Cu_CuK' ? 0.06 : 0.015);
+      expect(shells.rsInt / head.rsInt).toBeGreaterThan(1.05);
+      // V_int: measured rock salt and Cu ≤ 0.4 eV; layered LiMO2 −0.9 … −1.4 eV (the O potential's xc, 0.6 eV
+      // deeper than FEFF's at R_mt, see the report); E_F likewise
+      const dV = mt.vInt * HARTREE_EV - head.vint;
+      const dMu = mt.fermiLevel * HARTREE_EV - head.mu;
+      const layered = name.startsWith('Li');
+      expect(Math.abs(dV)).toBeLessThan(layered ? 1.5 : 0.5);
+      expect(Math.abs(dMu)).toBeLessThan(layered ? 1.7 : name === 'Cu_CuK' ? 1.3 : 0.6);
+    });
+  }
+});

@@ -17,6 +17,7 @@ import {
   finalStateRuleConfiguration,
   groundStateConfiguration,
   parseConfiguration,
+  solidStateConfiguration,
   solveAtom,
 } from './atom.js';
 import type { FreeAtomOnGrid } from './free-atom.js';
@@ -32,7 +33,8 @@ export interface PotentialSpec {
   readonly Z: number;
   /** Relative abundance for interstitial averages (default 1; FEFF uses 0.01 for the absorber). */
   readonly stoichiometry?: number;
-  /** Shell occupations; default: neutral ground state, and for ipot 0 the final-state-rule core hole. */
+  /** Shell occupations; default: the solid-state configuration (`solidStateConfiguration`), and for ipot 0 the
+   * final-state-rule core hole. */
   readonly shells?: readonly Shell[];
 }
 
@@ -62,7 +64,7 @@ export function buildScatteringPotentials(setup: ScatteringSetup): ScatteringPot
   if (!setup.potentials.some((p) => p.ipot === 0))
     throw new SpecfuseError('invalid-argument', 'ipot 0 (the absorber) is required', { field: 'potentials' });
   const freeAtoms = setup.potentials.map((p) => {
-    let shells = p.shells ?? groundStateConfiguration(p.Z);
+    let shells = p.shells ?? solidStateConfiguration(p.Z);
     if (p.ipot === 0 && p.shells === undefined && (setup.coreHole ?? 'fsr') === 'fsr')
       shells = finalStateRuleConfiguration(shells, setup.coreLevel);
     return freeAtomOnGrid(
