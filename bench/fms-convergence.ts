@@ -24,12 +24,7 @@ import {
   solveAbsorberBlock,
   tFromPhases,
 } from '../src/simulate/fms/propagator.js';
-import {
-  defaultLmax,
-  FERMI_KINETIC_CORRECTION,
-  fmsEnergyGrid,
-  simulateFmsSite,
-} from '../src/simulate/fms/site.js';
+import { defaultLmax, fmsEnergyGrid, simulateFmsSite } from '../src/simulate/fms/site.js';
 import { atomicBackground, lorentzianEdgeStep } from '../src/simulate/scattering/mu0.js';
 import type { ScatteringAtom } from '../src/simulate/scattering/index.js';
 import {
@@ -49,7 +44,7 @@ const mt = sp7.muffinTin;
 const H = HARTREE_EV;
 const gamma = coreHoleWidth('Ni', 'K');
 const eRel = fmsEnergyGrid(GRID);
-const eF = mt.fermiLevel + (FERMI_KINETIC_CORRECTION * (mt.fermiLevel - mt.vInt) * H) / H;
+const eF = mt.fermiLevel;
 const Zof = (ipot: number) => mt.potentials[ipot]!.Z;
 const dist = (x: ScatteringAtom) => Math.hypot(...x.position);
 
@@ -68,7 +63,7 @@ function fmsWith(
 ): Spec {
   const t0 = performance.now();
   const m = sp.muffinTin;
-  const ef = m.fermiLevel + (FERMI_KINETIC_CORRECTION * (m.fermiLevel - m.vInt) * H) / H;
+  const ef = m.fermiLevel;
   const cluster = prepareCluster(
     atoms.map((x) => x.position.map((v) => v / BOHR_ANGSTROM) as unknown as [number, number, number]),
     atoms.map((x) => lmaxOf(x.ipot)),

@@ -13,6 +13,7 @@ import { fracToCart } from '../src/structure/lattice.js';
 import type { Structure } from '../src/structure/types.js';
 import {
   compareSpectra,
+  edgePosition,
   edgeStepNormalize,
   linearInterpolate,
   steepestRise,
@@ -210,7 +211,7 @@ if (!only || only === 'calibrate') {
   const ours = (cif: string, el: string) => {
     const s = struct(cif);
     const r = run(s, firstSite(s, el)).r;
-    return e0(r.omega, r.mu) - (FMS_CALIBRATION_EV[el] ?? 0);
+    return edgePosition(r.omega, r.mu, r.eRel) - (FMS_CALIBRATION_EV[el] ?? 0);
   };
   // Ni: NiO scan 0 of NiO.prj minus its simultaneous foil reference (group 1; chemical shift, free of the
   // monochromator drift between scans) plus the SSRL Ni foil (absolute energy).

@@ -3,14 +3,14 @@ import { FMS_K_CALIBRATION_EV } from '../../core/physical-tables.js';
 import { hasShared, sharedPath } from '../../../test/shared.js';
 import { readStructureFile } from '../../io/structure/index.js';
 import type { Structure } from '../../structure/types.js';
-import { edgeStepNormalize, steepestRise } from './compare.js';
+import { edgePosition } from './compare.js';
 import { FMS_CALIBRATION_EV, simulateFmsSite } from './site.js';
 
 const struct = (name: string): Structure =>
   readStructureFile(sharedPath('data', 'structures', `${name}.cif`)).value;
 const firstSite = (s: Structure, el: string) => s.sites.findIndex((x) => x.element === el);
-/** The acceptance metric's edge position: steepest rise of the edge-step-normalised spectrum. */
-const e0 = (r: ReturnType<typeof simulateFmsSite>) => steepestRise(r.omega, edgeStepNormalize(r.mu));
+/** Edge position: steepest rise of the edge-step-normalised spectrum within E_F − 5 … E_F + 10 eV. */
+const e0 = (r: ReturnType<typeof simulateFmsSite>) => edgePosition(r.omega, r.mu, r.eRel);
 
 describe('absolute calibration table', () => {
   it('has the documented entries for O, Mn, Co and Ni K, and the engine uses it', () => {

@@ -70,6 +70,28 @@ export function steepestRise(x: ArrayLike<number>, y: ArrayLike<number>): number
   return at;
 }
 
+/**
+ * Edge position of a simulated spectrum: the steepest rise of the edge-step-normalised μ among the points whose
+ * photoelectron energy E − E_F lies in [lo, hi] eV (default −5 … 10). Sharp O K spectra (Γ_ch = 0.16 eV) can have a
+ * multiple-scattering resonance 15–25 eV above the edge that rises faster than the edge itself; the window keeps
+ * the calibration on the edge.
+ */
+export function edgePosition(
+  omega: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  eRel: ArrayLike<number>,
+  lo = -5,
+  hi = 10,
+): number {
+  const y = edgeStepNormalize(mu);
+  const idx: number[] = [];
+  for (let i = 0; i < omega.length; i++) if (eRel[i]! >= lo && eRel[i]! <= hi) idx.push(i);
+  return steepestRise(
+    idx.map((i) => omega[i]!),
+    idx.map((i) => y[i]!),
+  );
+}
+
 export interface SpectrumComparison {
   readonly rMu: number;
   /** Shift (eV) added to the reference energies to read the spectrum (spectrum energy = reference energy + shift). */

@@ -48,22 +48,6 @@ import {
  */
 export const FMS_CALIBRATION_EV: Readonly<Record<string, number>> = FMS_K_CALIBRATION_EV;
 
-/**
- * Default Fermi-level correction, as a fraction of the interstitial kinetic energy E_F − V_int. Part 1's
- * overlapped-atom interstitial density is lower than FEFF10's for the same cluster (r_s 1.72 vs 1.61 bohr for NiO),
- * so its Fermi level sits too close to V_int: E_F − V_int is 16.9 vs 19.3 eV (NiO), 18.0 vs 20.5 (LiCoO2), 16.9 vs
- * 19.0 (LiNiO2), 14.7 vs 16.9 (MnO), 12.1 vs 12.7 (Cu) — FEFF10 golden headers vs ours. The oxides need +12…15 %;
- * 0.13 is their mean. Placing the Fermi cut-off where FEFF's is raises r_deriv for NiO Ni K from 0.855 to 0.935
- * (6 Å). It changes only where the occupied states are cut off, not the scattering.
- * The sharp O K edges (Γ = 0.16 eV) are very sensitive to it (vs FEFF10, 6 Å, r_mu/r_deriv): fraction 0.13 → NiO
- * 0.953/0.851, LiCoO2 0.898/0.618; 0.16 → 0.965/0.599, 0.902/0.483; 0.19 → 0.916/0.603, 0.981/0.735; 0.22 → LiCoO2
- * 0.994/0.911. No single value fits both, so it stays at the FEFF-derived 0.13 (same cut-off kinetic energy as
- * FEFF) rather than a fit; LiCoO2 O K's extra split resonance just above E_F comes from part 1's Co phase shifts
- * (δ_0, δ_2 at E − V_int = 14.5 eV: −0.56, −0.34 rad vs FEFF's −0.43, −0.27 mod π). When part 1's E_F − V_int
- * matches FEFF's, set this to 0 and re-derive FMS_K_CALIBRATION_EV (`npx tsx bench/fms-golden.ts calibrate`).
- */
-export const FERMI_KINETIC_CORRECTION = 0.13;
-
 export interface FmsOptions {
   /** Cluster radius (Å) for the FMS matrix; default 6 (FEFF golden runs). */
   readonly radius?: number;
@@ -90,8 +74,8 @@ export interface FmsOptions {
   /** Absorber core hole: final-state rule (default) or none. */
   readonly coreHole?: 'fsr' | 'none';
   /**
-   * Added to the muffin-tin Fermi level (eV) before the energy grid and Fermi cut-off are placed. Default
-   * `FERMI_KINETIC_CORRECTION`·(E_F − V_int); 0 gives part 1's E_F unchanged.
+   * Added to the muffin-tin Fermi level (eV) before the energy grid and Fermi cut-off are placed (default 0: part
+   * 1's electron-gas E_F unchanged). For sensitivity studies only.
    */
   readonly fermiShift?: number;
 }
@@ -191,7 +175,7 @@ export function simulateFmsSite(
   const mu0 = new Float64Array(n);
   const mu = new Float64Array(n);
   const pot0 = mt.potentials[0]!;
-  const eF = mt.fermiLevel + (o.fermiShift ?? FERMI_KINETIC_CORRECTION * (mt.fermiLevel - mt.vInt) * H) / H;
+  const eF = mt.fermiLevel + (o.fermiShift ?? 0) / H;
   for (let i = 0; i < n; i++) {
     checkAborted(ctx);
     const E: Complex = { re: eF + eRel[i]! / H, im: gamma / 2 / H };

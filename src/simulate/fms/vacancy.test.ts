@@ -42,8 +42,10 @@ describe.skipIf(!hasShared())(
       const o = { radius: 5, maxEnergy: 16 };
       const a = whiteLine(simulateFmsSite(s, ni, o));
       const b = whiteLine(simulateFmsSite(removeSites(s, [near.i]), ni - (near.i < ni ? 1 : 0), o));
-      // measured (5 Å): 2.221 @ 8347.54 → 2.144 @ 8347.66 eV; 6 Å (bench/fms-golden.ts): 2.166 → 2.108, +0.12 eV
-      expect(b.height).toBeLessThan(a.height - 0.03);
+      // measured (5 Å, 16 eV grid): 2.515 @ 8345.41 → 2.484 @ 8345.89 eV. At 6 Å (bench/fms-golden.ts) the white line
+      // still drops but no longer moves up (−0.1 eV): our E_F falls by 0.1 eV with the vacancy where FEFF10's falls by
+      // 0.6 eV, and FEFF keeps E_F fixed on its absolute axis while ours moves with it (see the report)
+      expect(b.height).toBeLessThan(a.height - 0.02);
       expect(b.at).toBeGreaterThan(a.at);
     });
   },
