@@ -408,7 +408,7 @@ export const EDGE_TABLE: Readonly<Record<string, Readonly<Record<string, EdgeRec
  *   arrays are not μ, so the E0 recorded with the data is used), vs MnO 6538.16 eV.
  * - Co: 7724.74 eV, LiCoO2 xas/json/LiCoO2_CoK_spectrum.json, vs LiCoO2 7713.05 eV.
  * - Ni: 8343.0 eV = NiO scan 0 (8343.75) − its simultaneous Ni-foil reference (8331.75) of xas/athena/NiO.prj + the
- *   SSRL Ni foil xas/xdi/Ni_metal_rt_01.xdi (8331.00), vs NiO 8335.10 eV.
+ *   SSRL Ni foil xas/xdi/Ni_metal_rt_01.xdi (8331.00), vs NiO 8332.85 eV.
  * Oxides, not foils, anchor the TM values: non-SCF potentials give a metal → oxide chemical shift that is too small
  * (Ni → NiO: ≈ 7.4 eV at 6 Å vs 12.0 eV measured), so one constant cannot fit both; the project simulates oxides.
  * Uncertainty ≈ 1 eV for Ni/Co (data), ≈ 2–3 eV for Mn and O (different E0 definitions).
@@ -417,5 +417,5 @@ export const FMS_K_CALIBRATION_EV: Readonly<Record<string, number>> = {
   O: -15.3,
   Mn: 5.1,
   Co: 11.7,
-  Ni: 7.9,
+  Ni: 10.2,
 };

@@ -7,7 +7,7 @@ import { removeSites, supercell } from '../../structure/structure.js';
 import { getEngine } from '../registry.js';
 import { compareSpectra, edgeStepNormalize, linearInterpolate, pearson, steepestRise } from './compare.js';
 import { buildFmsSystem, prepareCluster, solveAbsorberBlock, tFromPhases } from './propagator.js';
-import { fmsEnergyGrid, simulateFmsSite } from './site.js';
+import { fermiConvolve, fmsEnergyGrid, simulateFmsSite } from './site.js';
 import { lapackAvailable } from '../../math/lapack.js';
 
 const golden = (c: string) =>
@@ -46,6 +46,20 @@ describe('comparison metric (compare_spectra.py)', () => {
       expect(c2.rDeriv).toBeCloseTo(0.963, 3);
     },
   );
+});
+
+describe('Fermi-level convolution', () => {
+  it('a constant above E_F becomes the broadened step ½ + atan(E/γ)/π; a line keeps its slope far above E_F', () => {
+    const xs = Float64Array.from({ length: 400 }, (_, i) => i * 0.25);
+    const at = Float64Array.from({ length: 41 }, (_, i) => -10 + i * 0.5);
+    const g = 0.7;
+    const flat = fermiConvolve(xs, new Float64Array(xs.length).fill(2), at, g);
+    at.forEach((E, k) => expect(flat[k]!).toBeCloseTo(2 * (0.5 + Math.atan(E / g) / Math.PI), 10));
+    // f = x on [0, 100): exact piecewise-linear integration, so far from both ends the convolution is f itself
+    // up to the Lorentzian's long tails (∝ γ/x)
+    const line = fermiConvolve(xs, xs, Float64Array.of(30), g);
+    expect(line[0]!).toBeCloseTo(30, 0);
+  });
 });
 
 describe('energy grid and solvers', () => {

@@ -71,6 +71,13 @@ export interface FmsOptions {
   /** Core-hole width override (eV FWHM); default Keski-Rahkonen & Krause via coreHoleWidth. */
   readonly coreHoleWidth?: number;
   readonly solver?: SolverKind;
+  /**
+   * How the occupied states are cut off at E_F (default 'convolution'): the spectrum above E_F, computed with half
+   * the core-hole width, is convolved with a Lorentzian of the other half (`fermiConvolve`), so the white line's
+   * Lorentzian tail extends below E_F as in FEFF's Fermi-function convolution; 'step' multiplies the fully broadened
+   * spectrum by the broadened step instead (the earlier approximation).
+   */
+  readonly fermiCutoff?: 'convolution' | 'step';
   /** Absorber core hole: final-state rule (default) or none. */
   readonly coreHole?: 'fsr' | 'none';
   /**
@@ -121,6 +128,44 @@ export function fmsEnergyGrid(o: FmsOptions = {}): Float64Array {
     out.push(HBAR2_OVER_2M_EV_A2 * (k0 + i * dk) ** 2);
   if (out[out.length - 1]! < e1 - 1e-6) out.push(e1);
   return Float64Array.from(out);
+}
+
+/**
+ * Lorentzian convolution of a spectrum that is zero below E_F: out(E) = ∫_0^∞ L_γ(E − x) f(x) dx, L_γ(u) =
+ * (γ/π)/(u² + γ²) (half width γ, eV), with f piecewise linear on the points xs (eV relative to E_F, starting at 0,
+ * increasing) and constant beyond the last one. Each segment is integrated exactly:
+ *   ∫ (a + b x) L_γ(E − x) dx = (a + bE)/π · atan((x − E)/γ) + (bγ/2π) · ln((x − E)² + γ²).
+ * Convolving the half-broadened spectrum (Γ/2) again with the other half (Γ/2) gives the fully broadened one above E_F
+ * (Lorentzians add their widths) and the proper tail below it (Rehr & Albers, RMP 72, 621 (2000), Sec. III.D: the
+ * absorption is the Fermi-function-weighted spectral function convolved with the core-hole Lorentzian).
+ */
+export function fermiConvolve(
+  xs: ArrayLike<number>,
+  f: ArrayLike<number>,
+  at: ArrayLike<number>,
+  gammaHalf: number,
+): Float64Array {
+  const m = xs.length;
+  const out = new Float64Array(at.length);
+  const g = gammaHalf;
+  for (let k = 0; k < at.length; k++) {
+    const E = at[k]!;
+    let s = 0;
+    for (let j = 0; j + 1 < m; j++) {
+      const x0 = xs[j]!;
+      const x1 = xs[j + 1]!;
+      const b = (f[j + 1]! - f[j]!) / (x1 - x0);
+      const a = f[j]! - b * x0;
+      const u0 = x0 - E;
+      const u1 = x1 - E;
+      s +=
+        ((a + b * E) / Math.PI) * (Math.atan(u1 / g) - Math.atan(u0 / g)) +
+        ((b * g) / (2 * Math.PI)) * Math.log((u1 * u1 + g * g) / (u0 * u0 + g * g));
+    }
+    s += f[m - 1]! * (0.5 - Math.atan((xs[m - 1]! - E) / g) / Math.PI);
+    out[k] = s;
+  }
+  return out;
 }
 
 /** Default angular-momentum cut-off by atomic number (golden runs: transition metals 3, O and Li 2). */
@@ -176,17 +221,26 @@ export function simulateFmsSite(
   const mu = new Float64Array(n);
   const pot0 = mt.potentials[0]!;
   const eF = mt.fermiLevel + (o.fermiShift ?? 0) / H;
-  for (let i = 0; i < n; i++) {
+  const cutoff = o.fermiCutoff ?? 'convolution';
+  // 'convolution': the Green's function is evaluated at E + iΓ/4 (half the core-hole width) on the states above E_F
+  // only, and the other half of the width is applied afterwards to θ(E − E_F)·μ (fermiConvolve); 'step': at E + iΓ/2
+  // everywhere, times the broadened step.
+  const gEval = cutoff === 'convolution' ? gamma / 2 : gamma;
+  const evalIdx: number[] = [];
+  for (let i = 0; i < n; i++) if (cutoff === 'step' || eRel[i]! >= -1e-9) evalIdx.push(i);
+  const mSharp = new Float64Array(n);
+  const m0Sharp = new Float64Array(n);
+  evalIdx.forEach((i, done) => {
     checkAborted(ctx);
-    const E: Complex = { re: eF + eRel[i]! / H, im: gamma / 2 / H };
+    const E: Complex = { re: eF + eRel[i]! / H, im: gEval / 2 / H };
     const ps = phaseShiftsAll(mt, E, lmaxAll, se);
     const t = fmsAtoms.map((a) =>
       tFromPhases(ps.re[a.ipot]!, ps.im[a.ipot]!, cluster.lmax[fmsAtoms.indexOf(a)]!),
     );
     const { M, R } = buildFmsSystem(cluster, ps.p, t);
     const B = solveAbsorberBlock(cluster, M, R, solver);
-    chi[i] = chiFromBlock(B, { re: ps.re[0]![1]!, im: ps.im[0]![1]! }, o.polarization);
-    mu0[i] = atomicBackground(
+    const c = chiFromBlock(B, { re: ps.re[0]![1]!, im: ps.im[0]![1]! }, o.polarization);
+    const m0 = atomicBackground(
       (e) => opticalMuffinTin(mt, pot0, e.re, se),
       sp.core.R,
       0,
@@ -194,8 +248,40 @@ export function simulateFmsSite(
       [ps.eref],
       [E.re - sp.core.energy],
     )[0]!;
-    mu[i] = mu0[i]! * (1 + chi[i]!) * lorentzianEdgeStep(eRel[i]!, gamma);
-    ctx?.report?.({ done: i + 1, total: n, message: `fms energy ${i + 1}/${n}` });
+    m0Sharp[i] = m0;
+    mSharp[i] = m0 * (1 + c);
+    ctx?.report?.({
+      done: done + 1,
+      total: evalIdx.length,
+      message: `fms energy ${done + 1}/${evalIdx.length}`,
+    });
+  });
+  if (cutoff === 'convolution') {
+    const xs = Float64Array.from(evalIdx, (i) => eRel[i]!);
+    const conv = fermiConvolve(
+      xs,
+      Float64Array.from(evalIdx, (i) => mSharp[i]!),
+      eRel,
+      gamma / 2,
+    );
+    const conv0 = fermiConvolve(
+      xs,
+      Float64Array.from(evalIdx, (i) => m0Sharp[i]!),
+      eRel,
+      gamma / 2,
+    );
+    for (let i = 0; i < n; i++) {
+      mu[i] = conv[i]!;
+      // μ0 without the cut-off (the embedded-atom background, as FEFF's xmu.dat column), χ = μ/μ0 − 1 above E_F
+      mu0[i] = eRel[i]! >= 0 ? m0Sharp[i]! : m0Sharp[evalIdx[0]!]!;
+      chi[i] = eRel[i]! >= 0 ? mSharp[i]! / m0Sharp[i]! - 1 : conv[i]! / (conv0[i]! || 1) - 1;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      mu0[i] = m0Sharp[i]!;
+      chi[i] = mSharp[i]! / m0Sharp[i]! - 1;
+      mu[i] = mSharp[i]! * lorentzianEdgeStep(eRel[i]!, gamma);
+    }
   }
   // core-level shift: overlapped minus free-atom Coulomb potential at the nucleus (first grid point)
   const coreShift = (pot0.coulomb[0]! - sp.freeAtoms[0]!.coulomb[0]!) * H;
