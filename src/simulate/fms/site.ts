@@ -3,11 +3,13 @@
  *
  * Chain: cluster of radius R around the site → non-SCF overlapped-atom muffin tins with a final-state-rule core hole
  * (part 1, `buildScatteringPotentials`) → on each energy, complex phase shifts with the Hedin–Lundqvist self-energy
- * (`phaseShiftsAll`) and the core-hole lifetime as Im E = Γ_ch/2 → FMS χ(E) and the embedded-atom μ0(E) →
- * μ(E) = μ0(E)·[1 + χ(E)] (Rehr & Albers RMP 72, 621 (2000), Eq. 45) times the Fermi-level cut-off broadened by the
- * same Lorentzian, θ(E − E_F) ⊗ L_Γ = 1/2 + arctan(2(E − E_F)/Γ)/π (`lorentzianEdgeStep`). Evaluating the Green's
- * function at E + iΓ/2 is exactly its convolution with a Lorentzian of FWHM Γ (analyticity in the upper half plane);
- * only the product with the Fermi cut-off is approximate (FEFF instead integrates on a complex contour).
+ * (`phaseShiftsAll`) and half the core-hole lifetime as Im E = Γ_ch/4 → FMS χ(E) and the embedded-atom μ0(E) →
+ * μ(E) = μ0(E)·[1 + χ(E)] (Rehr & Albers RMP 72, 621 (2000), Eq. 45) on the states above E_F, then the Fermi-level
+ * cut-off and the other half of the lifetime: μ = L_{Γ/2} ⊗ [θ(E − E_F) μ] (`fermiConvolve`). Evaluating the Green's
+ * function at E + iγ is exactly its convolution with a Lorentzian of half width γ (analyticity in the upper half
+ * plane), so the result is the fully broadened spectrum above E_F with the proper Lorentzian tail below it; it is exact
+ * in the limit where the first half of the width goes to zero (FEFF integrates the same convolution on a complex
+ * contour). `fermiCutoff: 'step'` keeps the earlier product μ_Γ(E)·(1/2 + arctan(2(E − E_F)/Γ)/π).
  *
  * Energy axis: photon energy ω = E_edge(tab) + ΔE_cal(Z) + (E − E_F) + E_F − ΔV_c, where E_F is the Fermi level of
  * the non-SCF potential on its vacuum-zero scale (so chemical shifts from the interstitial level and the Fermi

@@ -24,7 +24,7 @@ const CACHE_MAX = 64;
  *
  * Default solver: scalar-relativistic, exact (Hartree–Fock) exchange through its local KLI potential and no
  * correlation (`exchange: 'kli'`, exact-exchange.ts) — the closest local stand-in for FEFF's Dirac–Fock atoms. On the
- * FEFF10 golden runs it brings the Ni 3d/4s/4p radii to within 1.5/3/0.5 % of Dirac–Fock (LDA: 3.6/5.5/6 %), the
+ * FEFF10 golden runs it brings the Ni 3d/4s/4p radii to within 1.3/3.3/0.5 % of Dirac–Fock (LDA: 3.6/5.5/6 %), the
  * phase shifts of every potential to within 0.021 rad of FEFF10's (LDA: 0.074 for the TM d wave) and V_int and E_F
  * of rock-salt NiO and MnO to within 0.35 eV (LDA: 1.2 eV) (phase-shifts.test.ts).
  */
