@@ -73,7 +73,7 @@ console.log(`scattering-phase-shifts: ${perEnergy.toFixed(2)} ms/energy`);
 function runFeff8lXsph(
   cluster: { position: [number, number, number]; ipot: number }[],
 ): { msPerEnergy: number; ne: number } | undefined {
-  if (spawnSync('feff8l_xsph', ['--help'], { stdio: 'ignore' }).error) return undefined;
+  if (spawnSync('feff8l_xsph', ['--help'], { cwd: tmpdir(), stdio: 'ignore' }).error) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'specfuse-bench-feff-'));
   try {
     const lines = [
