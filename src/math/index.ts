@@ -9,3 +9,4 @@ export * from './complex-lu.js';
 export * from './complex-lu-blocked.js';
 export * from './lapack.js';
 export * from './quadrature.js';
+export * from './dense-solve.js';

@@ -1,4 +1,5 @@
 import { fail } from '../core/errors.js';
+import { solveDense } from '../math/dense-solve.js';
 
 /**
  * Least-squares polynomial y ≈ Σ_k c_k x^k over points lo ≤ i < hi, returned as coefficients c_0…c_degree in
@@ -42,7 +43,9 @@ export function polyfit(
       for (let c = 0; c < m; c++) a[r * m + c]! += pw[r + c]!;
     }
   }
-  const ct = solveSymmetric(a, b, m);
+  const ct = solveDense(a, b, m);
+  if (!ct)
+    fail('invalid-argument', 'polynomial fit is singular (too few distinct x values)', { field: 'range' });
   // Expand Σ ct_k ((x − mean)/scale)^k into powers of x.
   const out = new Array<number>(m).fill(0);
   for (let k = 0; k < m; k++) {
@@ -62,38 +65,4 @@ export function polyval(c: readonly number[], x: number): number {
   let v = 0;
   for (let k = c.length - 1; k >= 0; k--) v = v * x + c[k]!;
   return v;
-}
-
-/** Gaussian elimination with partial pivoting on a small dense system (m ≤ 7). */
-function solveSymmetric(a: Float64Array, b: Float64Array, m: number): Float64Array {
-  const A = Float64Array.from(a);
-  const x = Float64Array.from(b);
-  for (let col = 0; col < m; col++) {
-    let piv = col;
-    for (let r = col + 1; r < m; r++) if (Math.abs(A[r * m + col]!) > Math.abs(A[piv * m + col]!)) piv = r;
-    if (Math.abs(A[piv * m + col]!) < 1e-300)
-      fail('invalid-argument', 'polynomial fit is singular (too few distinct x values)', { field: 'range' });
-    if (piv !== col) {
-      for (let c = 0; c < m; c++) {
-        const t = A[col * m + c]!;
-        A[col * m + c] = A[piv * m + c]!;
-        A[piv * m + c] = t;
-      }
-      const t = x[col]!;
-      x[col] = x[piv]!;
-      x[piv] = t;
-    }
-    for (let r = col + 1; r < m; r++) {
-      const f = A[r * m + col]! / A[col * m + col]!;
-      if (f === 0) continue;
-      for (let c = col; c < m; c++) A[r * m + c]! -= f * A[col * m + c]!;
-      x[r]! -= f * x[col]!;
-    }
-  }
-  for (let r = m - 1; r >= 0; r--) {
-    let s = x[r]!;
-    for (let c = r + 1; c < m; c++) s -= A[r * m + c]! * x[c]!;
-    x[r] = s / A[r * m + r]!;
-  }
-  return x;
 }

@@ -311,29 +311,31 @@ export function solveAtom(Z: number, config: readonly Shell[], opts: AtomOptions
         )
       : null;
     for (let i = 0; i < N; i++) {
+      // potential and energy density of the local part: LDA xc, or (KLI) the exchange potential plus, if asked for,
+      // LDA correlation alone (xc minus its exchange part); the exact exchange energy is added below
+      let vxc: number;
+      let exc: number;
       if (exx) {
-        // exact exchange (KLI) plus, if asked for, LDA correlation alone
-        const c = corr === 'none' ? { exc: 0, vxc: 0 } : ldaXc(dens[i]!, corr);
-        const x = ldaXc(dens[i]!, 'none');
-        const cv = corr === 'none' ? 0 : c.vxc - x.vxc;
-        const ce = corr === 'none' ? 0 : c.exc - x.exc;
-        vout[i] = vh[i]! + exx.vx[i]! + cv;
-        const w = 4 * Math.PI * r[i]! * r[i]! * dens[i]!;
-        fT[i] = w * V[i]!;
-        fH[i] = 0.5 * w * vh[i]!;
-        fN[i] = (-w * Z) / r[i]!;
-        fX[i] = w * ce;
-        continue;
+        vxc = exx.vx[i]!;
+        exc = 0;
+        if (corr !== 'none') {
+          const c = ldaXc(dens[i]!, corr);
+          const x = ldaXc(dens[i]!, 'none');
+          vxc += c.vxc - x.vxc;
+          exc = c.exc - x.exc;
+        }
+      } else {
+        const xc0 = ldaXc(dens[i]!, corr);
+        const xr = relX ? relativisticExchangeCorrection(dens[i]!, SPEED_OF_LIGHT_AU) : null;
+        vxc = xc0.vxc + (xr ? xr.vxc : 0);
+        exc = xc0.exc + (xr ? xr.exc : 0);
       }
-      const xc0 = ldaXc(dens[i]!, corr);
-      const xr = relX ? relativisticExchangeCorrection(dens[i]!, SPEED_OF_LIGHT_AU) : null;
-      const xc = xr ? { exc: xc0.exc + xr.exc, vxc: xc0.vxc + xr.vxc } : xc0;
-      vout[i] = vh[i]! + xc.vxc;
+      vout[i] = vh[i]! + vxc;
       const w = 4 * Math.PI * r[i]! * r[i]! * dens[i]!;
       fT[i] = w * V[i]!;
       fH[i] = 0.5 * w * vh[i]!;
       fN[i] = (-w * Z) / r[i]!;
-      fX[i] = w * xc.exc;
+      fX[i] = w * exc;
     }
     const I = (f: Float64Array) => cumulativeIntegral(g, f)[N - 1]!;
     const kinetic = eigSum - I(fT);

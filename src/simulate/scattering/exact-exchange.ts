@@ -22,7 +22,8 @@
  */
 import { SpecfuseError } from '../../core/errors.js';
 import type { RadialGrid } from '../../math/radial-grid.js';
-import { cumulativeIntegral } from '../../math/radial-grid.js';
+import { solveDense } from '../../math/dense-solve.js';
+import { cumulativeIntegral, integrate } from '../../math/radial-grid.js';
 
 function factorial(n: number): number {
   let f = 1;
@@ -91,8 +92,6 @@ export interface KliResult {
   readonly energy: number;
 }
 
-const integ = (g: RadialGrid, f: Float64Array) => cumulativeIntegral(g, f)[g.r.length - 1]!;
-
 /** KLI exchange potential and the exact exchange energy of the given shells (see the file header). */
 export function kliExchange(g: RadialGrid, shells: readonly ExchangeShell[]): KliResult {
   const N = g.r.length;
@@ -117,7 +116,7 @@ export function kliExchange(g: RadialGrid, shells: readonly ExchangeShell[]): Kl
         uP[a]![i] = uP[a]![i]! - coef * Y[i]! * sa.P[i]!;
         t[i] = pa2[i]! * Y[i]!;
       }
-      const Fk = integ(g, t);
+      const Fk = integrate(g, t);
       ex += k === 0 ? (-sa.occupation / 2) * Fk : ((-sa.occupation * (sa.occupation - 1)) / 2) * ca * Ak * Fk;
     }
     // other shells
@@ -134,7 +133,7 @@ export function kliExchange(g: RadialGrid, shells: readonly ExchangeShell[]): Kl
           uP[b]![i] = uP[b]![i]! - 0.5 * sa.occupation * Ak * Y[i]! * sa.P[i]!;
           t[i] = pab[i]! * Y[i]!;
         }
-        ex -= ((sa.occupation * sb.occupation) / 2) * Ak * integ(g, t);
+        ex -= ((sa.occupation * sb.occupation) / 2) * Ak * integrate(g, t);
       }
     }
   }
@@ -166,41 +165,18 @@ export function kliExchange(g: RadialGrid, shells: readonly ExchangeShell[]): Kl
       const a = others[ii]!;
       const Pa = S[a]!.P;
       const f = Float64Array.from(Pa, (p, i) => p * p * vS[i]! - p * uP[a]![i]!);
-      d[ii] = integ(g, f);
+      d[ii] = integrate(g, f);
       for (let jj = 0; jj < m; jj++) {
         const b = others[jj]!;
         const h = Float64Array.from(Pa, (p, i) => p * p * w[b]![i]!);
-        Mx[ii * m + jj] = (ii === jj ? 1 : 0) - integ(g, h);
+        Mx[ii * m + jj] = (ii === jj ? 1 : 0) - integrate(g, h);
       }
     }
-    // Gaussian elimination with partial pivoting (m ≤ ~20)
-    for (let c = 0; c < m; c++) {
-      let piv = c;
-      for (let r2 = c + 1; r2 < m; r2++) if (Math.abs(Mx[r2 * m + c]!) > Math.abs(Mx[piv * m + c]!)) piv = r2;
-      if (piv !== c) {
-        for (let j = 0; j < m; j++) {
-          const t = Mx[c * m + j]!;
-          Mx[c * m + j] = Mx[piv * m + j]!;
-          Mx[piv * m + j] = t;
-        }
-        const t = d[c]!;
-        d[c] = d[piv]!;
-        d[piv] = t;
-      }
-      const p = Mx[c * m + c]!;
-      if (Math.abs(p) < 1e-14) throw new SpecfuseError('internal', 'singular KLI system');
-      for (let r2 = c + 1; r2 < m; r2++) {
-        const f = Mx[r2 * m + c]! / p;
-        if (f === 0) continue;
-        for (let j = c; j < m; j++) Mx[r2 * m + j] = Mx[r2 * m + j]! - f * Mx[c * m + j]!;
-        d[r2] = d[r2]! - f * d[c]!;
-      }
-    }
-    for (let c = m - 1; c >= 0; c--) {
-      let s = d[c]!;
-      for (let j = c + 1; j < m; j++) s -= Mx[c * m + j]! * C[others[j]!]!;
-      C[others[c]!] = s / Mx[c * m + c]!;
-    }
+    const sol = solveDense(Mx, d, m, 1e-14);
+    if (!sol) throw new SpecfuseError('internal', 'singular KLI system');
+    others.forEach((a, ii) => {
+      C[a] = sol[ii]!;
+    });
   }
   const vx = Float64Array.from(vS);
   for (let a = 0; a < S.length; a++) {

@@ -42,7 +42,9 @@ export function freeAtomOnGrid(
   // configuration runs away to a spurious deep 1s solution; these light atoms are therefore solved
   // non-relativistically.
   const relativistic = opts.relativistic ?? (Z <= 4 ? 'none' : 'scalar');
-  const solverOpts: AtomOptions = { exchange: 'kli', ...opts, relativistic, grid: atomGrid };
+  // stoichiometry weights the interstitial averages only: it is not a solver option (nor part of the cache key)
+  const { stoichiometry: _w, ...atomOpts } = opts;
+  const solverOpts: AtomOptions = { exchange: 'kli', ...atomOpts, relativistic, grid: atomGrid };
   const key = JSON.stringify([
     Z,
     shells,

@@ -120,12 +120,10 @@ export interface MuffinTinResult {
 /** Spherical average about the origin, at radii g.r, of a radial function centred at distance d (bohr). */
 export function sphericalAverage(g: RadialGrid, f: Float64Array, d: number, tailCharge = 0): Float64Array {
   const N = g.r.length;
-  const ft = new Float64Array(N);
-  for (let i = 0; i < N; i++) ft[i] = f[i]!;
   // G(t) = ∫_0^t f(t') t' dt' on the source grid
   const G = cumulativeIntegral(
     g,
-    ft.map((v, i) => v * g.r[i]!),
+    f.map((v, i) => v * g.r[i]!),
   );
   const rmax = g.r[N - 1]!;
   const Gat = (t: number): number => {
@@ -133,11 +131,18 @@ export function sphericalAverage(g: RadialGrid, f: Float64Array, d: number, tail
     if (t >= rmax) return G[N - 1]! - tailCharge * (t - rmax); // f = −q/t beyond the grid
     return interpolateRadial(g, G, t);
   };
-  const out = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
+  return lowdinAverage(g, d, Gat, d < rmax ? interpolateRadial(g, f, d) : -tailCharge / d);
+}
+
+/**
+ * The Löwdin l = 0 average (G(d + r) − G(|d − r|))/(2rd) at every grid radius, from the primitive G(t) = ∫^t f t' dt'
+ * of the neighbour's function; `atCentre` is the r → 0 limit f(d).
+ */
+function lowdinAverage(g: RadialGrid, d: number, Gat: (t: number) => number, atCentre: number): Float64Array {
+  const out = new Float64Array(g.r.length);
+  for (let i = 0; i < out.length; i++) {
     const r = g.r[i]!;
-    if (r < 1e-3 * d) out[i] = d < rmax ? interpolateRadial(g, f, d) : -tailCharge / d;
-    else out[i] = (Gat(d + r) - Gat(Math.abs(d - r))) / (2 * r * d);
+    out[i] = r < 1e-3 * d ? atCentre : (Gat(d + r) - Gat(Math.abs(d - r))) / (2 * r * d);
   }
   return out;
 }
@@ -243,13 +248,7 @@ export function sphericalAverageOutside(g: RadialGrid, f: Float64Array, d: numbe
     if (t <= R) return 0;
     return (t >= rmax ? G[N - 1]! : interpolateRadial(g, G, t)) - GR;
   };
-  const out = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    const r = g.r[i]!;
-    if (r < 1e-3 * d) out[i] = d > R && d < rmax ? interpolateRadial(g, f, d) : 0;
-    else out[i] = (Gat(d + r) - Gat(Math.abs(d - r))) / (2 * r * d);
-  }
-  return out;
+  return lowdinAverage(g, d, Gat, d > R && d < rmax ? interpolateRadial(g, f, d) : 0);
 }
 
 /**
