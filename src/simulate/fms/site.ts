@@ -170,6 +170,15 @@ export function fermiConvolve(
   return out;
 }
 
+/**
+ * Radius (Å) of the cluster from which the muffin-tin potentials, V_int and E_F are built, whatever the FMS radius:
+ * 9 Å, as the clusters of the FEFF10 golden runs (../shared/data/feff-golden/NOTES.md). Building them from the FMS
+ * cluster itself made the potentials depend on R (NiO E_F −0.70 / −2.71 / −2.81 / −2.86 eV at 5 / 6 / 7 / 8 Å: the
+ * atoms nearest the absorber lose overlap partners at the cluster edge), so a convergence study in R mixed a change
+ * of potential into the change of multiple scattering. At 9 Å E_F is converged to 0.01 eV (LiCoO2 O site, 8 → 9 Å).
+ */
+export const POTENTIAL_CLUSTER_RADIUS = 9;
+
 /** Default angular-momentum cut-off by atomic number (golden runs: transition metals 3, O and Li 2). */
 export function defaultLmax(Z: number): number {
   return Z > 10 ? 3 : 2;
@@ -188,7 +197,7 @@ export function simulateFmsSite(
     throw new SpecfuseError('invalid-argument', `radius must be in (0, 12] Å, got ${radius}`, {
       field: 'radius',
     });
-  const setup = setupFromStructure(structure, siteIndex, Math.max(radius, 6), '1s', {
+  const setup = setupFromStructure(structure, siteIndex, Math.max(radius, POTENTIAL_CLUSTER_RADIUS), '1s', {
     ...(o.coreHole ? { coreHole: o.coreHole } : {}),
   });
   const sp = buildScatteringPotentials(setup);

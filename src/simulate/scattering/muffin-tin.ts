@@ -17,13 +17,15 @@
  * - Fermi level (non-self-consistent, electron-gas value at the interstitial density): μ = V_int + k_F²/2,
  *   k_F = (3π² ρ_int)^{1/3}.
  *
- * Three choices below are not described in the papers or manuals we could read and were fixed by comparing with
+ * Four choices below are not described in the papers or manuals we could read and were fixed by comparing with
  * FEFF10's own non-SCF numbers (muffin-tin.test.ts, FEFF's free atoms fed to our recipe): the Norman cap 0.96 (FEFF's
  * automatic overlap AFOLP lands at R_mt/R_N = 0.94–0.97; radii then agree within 1.6 %), the exchange–correlation
  * density near R_mt (FEFF's V_tot is up to 1.6 eV shallower than V_C + v_xc(ρ̄) over the last grid points inside
  * R_mt; dropping the neighbours' density inside their own spheres reproduces that to 0.25 eV for the metal sites,
  * but leaves the O site of layered LiMO2 0.6 eV deeper than FEFF's), and the lens weighting of ρ_int (FEFF's r_s,int
- * within 1 % in every oxide run; the shells alone give 6–8 % larger r_s and Fermi levels 2–4 eV too low).
+ * within 1 % in every oxide run; the shells alone give 6–8 % larger r_s and Fermi levels 2–4 eV too low), and the
+ * weights of the V_int average (each potential by its Norman-sphere volume rather than its shell volume,
+ * `cellWeightedPotential`: layered LiMO2 V_int within 0.5 eV of FEFF's, was 0.9 eV).
  */
 import { SpecfuseError } from '../../core/errors.js';
 import { BOHR_ANGSTROM } from '../../core/units.js';
@@ -75,6 +77,13 @@ export interface MuffinTinOptions {
    * the union of the spheres), 'lenses' adds each lens in full to each of its two atoms (see `buildMuffinTin`).
    */
   readonly interstitialDensity?: 'shells' | 'union' | 'lenses';
+  /**
+   * How the shell averages of the potential are combined into V_int (default 'cell'): 'cell' weights each unique
+   * potential's shell average of V_tot by its abundance times its Norman-sphere volume (its share of the crystal);
+   * 'shells' by its abundance times the shell volume (R_N³ − R_mt³), the literal volume average of
+   * `interstitialAverages` (see `buildMuffinTin`, stage 4).
+   */
+  readonly interstitialPotential?: 'cell' | 'shells';
   /** Ground-state xc in V_tot (default von Barth–Hedin, as FEFF). */
   readonly correlation?: CorrelationModel;
   /** Neighbours farther than this from the representative atom are ignored (bohr, default 20). */
@@ -218,6 +227,31 @@ export function interstitialAverages(
 }
 
 /**
+ * Interstitial potential as the average of each unique potential's shell mean, weighted by abundance × Norman-sphere
+ * volume: V_int = Σ_i w_i R_N,i³ V̄_i / Σ_i w_i R_N,i³, with V̄_i the volume average of V_tot over R_mt,i < r < R_N,i
+ * (`interstitialAverages` of that potential alone). The shell-volume weights of the literal average make an atom count
+ * by how far its muffin tin stops short of its Norman sphere, which is decided by the radius rule, not by the space
+ * the atom occupies: Li in LiMO2, whose muffin tin is capped at 0.96–0.97 R_N, then counts for 15 % of V_int though
+ * its neutral sphere is 30 % of the volume. Weighting by the Norman (≈ Wigner–Seitz) volume gives each atom its
+ * share of the crystal. This is a choice, fixed against FEFF10's non-SCF V_int of the eight golden runs of
+ * ../shared/data/feff-golden (muffin-tin.test.ts): rock salt and Cu unchanged (within 0.4 eV), layered LiCoO2/LiNiO2
+ * −0.3…−0.5 eV where shell weights give −0.6…−0.9 eV. ρ_int keeps the shell-plus-lens average, which reproduces
+ * FEFF's r_s,int within 1.3 % (with cell weights the layered oxides' r_s drifts to 2 %).
+ */
+export function cellWeightedPotential(g: RadialGrid, shells: readonly InterstitialShell[]): number {
+  let num = 0;
+  let den = 0;
+  for (const p of shells) {
+    const w = p.weight * p.rNorman ** 3;
+    num += w * interstitialAverages(g, [{ ...p, weight: 1 }]).vInt;
+    den += w;
+  }
+  if (!(den > 0))
+    throw new SpecfuseError('invalid-argument', 'interstitial weights are all zero', { field: 'shells' });
+  return num / den;
+}
+
+/**
  * Default cap on R_mt / R_N. With the documented overlap factor 1.15 alone, an atom whose nearest neighbour has a much
  * larger Norman sphere (Li next to O, a core-hole absorber in a metal) gets a muffin tin close to or beyond its own
  * Norman sphere, and its interstitial shell R_mt < r < R_N — the region that defines V_int and ρ_int — vanishes. The
@@ -348,7 +382,9 @@ export function lensCharge(
  *    neighbour's own core and valence shells (which that neighbour's potential already describes) into a's
  *    exchange–correlation potential as if they were a homogeneous gas around a. Checked against FEFF10's V_tot
  *    (muffin-tin.test.ts): LiCoO2 Co within 0.15 eV up to R_mt where the plain overlap is 1.6 eV too deep.
- * 4. V_int: volume average of V_tot over the shells R_mt < r < R_N (Ankudinov et al. PRB 58, 7565 (1998)).
+ * 4. V_int: V_tot averaged over the shells R_mt < r < R_N (Ankudinov et al. PRB 58, 7565 (1998)), each potential's
+ *    shell mean weighted by its abundance × Norman-sphere volume (`cellWeightedPotential`; 'shells' for the literal
+ *    volume average).
  *    ρ_int: the same shells plus the overlap lenses of each potential's muffin tin with its neighbours' (electrons
  *    of the 3-D superposed density in the lens, `lensCharge`, and its volume, `lensVolume`). The overlap regions
  *    lie between bonded atoms, where the density is 40–60 % above the shell average, and the plain shell average
@@ -485,7 +521,8 @@ export function buildMuffinTin(
   });
   const shellInput = potentials.map((p) => ({ ...p, weight: freeOf(p.ipot).stoichiometry ?? 1 }));
   const sh = interstitialAverages(g, shellInput);
-  const vInt = sh.vInt;
+  const vInt =
+    (opts.interstitialPotential ?? 'cell') === 'cell' ? cellWeightedPotential(g, shellInput) : sh.vInt;
   let rhoInt = sh.rhoInt;
   if (rhoMode !== 'shells') {
     const cloud = atoms.map((a, j) => ({ position: pos[j]!, density: freeOf(a.ipot).density }));

@@ -133,7 +133,7 @@ describe.skipIf(!hasShared())('phase shifts vs FEFF10 phase0N.dat', () => {
         for (const x of w.worstIm) expect(x).toBeLessThan(0.05);
       }
     });
-    it(`${c.name}: our exact-exchange atoms, default radii → radii within 3 %, V_int within 1 eV, E_F within 1.3 eV, Re δ_l within 0.03 rad`, () => {
+    it(`${c.name}: our exact-exchange atoms, default radii → radii within 3 %, V_int and E_F within 1 eV, Re δ_l within 0.03 rad`, () => {
       const cfg = parseFeffConfig(readFileSync(dir('config.dat'), 'utf8'));
       const free = cfg.map((k) =>
         freeAtomOnGrid(k.ipot, k.Z, k.shells, g, { stoichiometry: inp.potentials[k.ipot]!.stoichiometry }),
@@ -148,13 +148,13 @@ describe.skipIf(!hasShared())('phase shifts vs FEFF10 phase0N.dat', () => {
         expect(Math.abs((p.rMt * BOHR_ANGSTROM) / ref.rMt - 1)).toBeLessThan(0.03);
       }
       const head = parseFeffPhaseFile(readFileSync(dir('phase00.dat'), 'utf8'));
-      // goal |ΔV_int|, |ΔE_F| ≤ 1 eV. measured: NiO +0.27 / +0.24 eV, LiCoO2 −0.84 / −1.25 eV (LDA atoms: NiO
-      // +1.05 / +1.17). LiCoO2's E_F gap is the recipe, not the atoms (FEFF's own atoms give −1.27 / −1.49): its O
-      // potential's xc near R_mt is 0.6 eV deeper than FEFF's (muffin-tin.test.ts), and r_s,int 1 % larger
+      // goal |ΔV_int|, |ΔE_F| ≤ 1 eV. measured: NiO +0.27 / +0.24 eV, LiCoO2 −0.44 / −0.84 eV (with the literal
+      // shell-volume average of V_int LiCoO2 was −0.84 / −1.25 eV). What is left in LiCoO2 is r_s,int 1 % larger than
+      // FEFF's (−0.45 eV of kinetic k_F²/2) and the O potential's xc near R_mt (muffin-tin.test.ts)
       const dV = mt.vInt * HARTREE - head.vint;
       const dMu = mt.fermiLevel * HARTREE - head.mu;
-      expect(Math.abs(dV)).toBeLessThan(1);
-      expect(Math.abs(dMu)).toBeLessThan(c.name === 'NiO_NiK' ? 0.5 : 1.3);
+      expect(Math.abs(dV)).toBeLessThan(c.name === 'NiO_NiK' ? 0.4 : 0.6);
+      expect(Math.abs(dMu)).toBeLessThan(c.name === 'NiO_NiK' ? 0.4 : 1);
       expect(mt.fermiLevel).toBeGreaterThan(mt.vInt);
       // measured: worst 0.021 rad (NiO Ni d wave; with LDA atoms 0.074), LiCoO2 0.016 rad
       for (const w of compare(free)) for (const x of w.worstRe) expect(x).toBeLessThan(0.03);
