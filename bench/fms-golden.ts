@@ -17,6 +17,7 @@ import {
   edgeStepNormalize,
   linearInterpolate,
   steepestRise,
+  whiteLine,
 } from '../src/simulate/fms/compare.js';
 import { FMS_CALIBRATION_EV, simulateFmsSite } from '../src/simulate/fms/site.js';
 import { gaussianSmooth } from '../src/simulate/fms/engine.js';
@@ -174,19 +175,15 @@ if (!only || only === 'vacancy') {
   const pr = run(s, ni);
   const nv = run(removeSites(s, [near.i]), ni - (near.i < ni ? 1 : 0));
   const fv = run(removeSites(s, [far.i]), ni - (far.i < ni ? 1 : 0));
-  const wl = (r: typeof pr) => {
-    let best = 0;
-    let at = 0;
-    r.r.mu.forEach((v, i) => {
-      if (v > best && r.r.eRel[i]! < 15) {
-        best = v;
-        at = r.r.omega[i]!;
-      }
-    });
-    return { best, at };
+  // the white line on a uniform 0.25 eV grid up to E_F + 16 eV (the default k grid is ≈ 0.6 eV wide there), its
+  // position refined by a parabola (`whiteLine`)
+  const fine = { maxEnergy: 16, uniformUpTo: 16, dE: 0.25 };
+  const wl = (r: ReturnType<typeof simulateFmsSite>) => {
+    const w = whiteLine(r.eRel, r.omega, r.mu);
+    return { best: w.height, at: w.at };
   };
-  const a = wl(pr);
-  const b = wl(nv);
+  const a = wl(run(s, ni, fine).r);
+  const b = wl(run(removeSites(s, [near.i]), ni - (near.i < ni ? 1 : 0), fine).r);
   const diff = (x: typeof pr) => {
     let d = 0;
     let n = 0;

@@ -399,23 +399,23 @@ export const EDGE_TABLE: Readonly<Record<string, Readonly<Record<string, EdgeRec
  * axis (tabulated edge + photoelectron energy on the non-SCF potential's vacuum scale). Each value is the measured
  * edge position (steepest rise of the edge-step-normalised spectrum, the acceptance metric's E0) minus the engine's
  * uncalibrated one for one oxide reference at the default settings (6 Å, final-state rule), as printed by
- * `npx tsx bench/fms-golden.ts calibrate` (2026-12-07, with part 1's potentials of that day: solid-state 3dⁿ4s¹4p¹
+ * `npx tsx bench/fms-golden.ts calibrate` (2026-12-08, with part 1's potentials of that day: solid-state 3dⁿ4s¹4p¹
  * configurations, exchange–correlation from the density outside the neighbours' muffin tins, lens-corrected
- * interstitial density, exact-exchange free atoms; no Fermi-level correction). The engine's edge is the steepest rise within E_F − 5 … E_F + 10 eV
- * (`edgePosition`).
- * - O: 532.0 eV, the O K onset of eels/exspy/eels_binding_energies.json (EELS Atlas onset), vs NiO O K 547.33 eV.
+ * interstitial density, cell-weighted V_int, exact-exchange free atoms, potentials from a 9 Å cluster; no Fermi-level
+ * correction). The engine's edge is the steepest rise within E_F − 5 … E_F + 10 eV (`edgePosition`).
+ * - O: 532.0 eV, the O K onset of eels/exspy/eels_binding_energies.json (EELS Atlas onset), vs NiO O K 547.16 eV.
  * - Mn: 6543.21 eV, Athena's E0 (`bkg_e0`) of group MnO_good.100 in xas/athena/Mn_all.prj (that file's transmission
- *   arrays are not μ, so the E0 recorded with the data is used), vs MnO 6538.16 eV.
- * - Co: 7724.74 eV, LiCoO2 xas/json/LiCoO2_CoK_spectrum.json, vs LiCoO2 7713.05 eV.
+ *   arrays are not μ, so the E0 recorded with the data is used), vs MnO 6537.61 eV.
+ * - Co: 7724.74 eV, LiCoO2 xas/json/LiCoO2_CoK_spectrum.json, vs LiCoO2 7712.85 eV.
  * - Ni: 8343.0 eV = NiO scan 0 (8343.75) − its simultaneous Ni-foil reference (8331.75) of xas/athena/NiO.prj + the
- *   SSRL Ni foil xas/xdi/Ni_metal_rt_01.xdi (8331.00), vs NiO 8332.85 eV.
+ *   SSRL Ni foil xas/xdi/Ni_metal_rt_01.xdi (8331.00), vs NiO 8332.69 eV.
  * Oxides, not foils, anchor the TM values: non-SCF potentials give a metal → oxide chemical shift that is too small
  * (Ni → NiO: ≈ 7.4 eV at 6 Å vs 12.0 eV measured), so one constant cannot fit both; the project simulates oxides.
  * Uncertainty ≈ 1 eV for Ni/Co (data), ≈ 2–3 eV for Mn and O (different E0 definitions).
  */
 export const FMS_K_CALIBRATION_EV: Readonly<Record<string, number>> = {
-  O: -15.3,
-  Mn: 5.1,
-  Co: 11.7,
-  Ni: 10.2,
+  O: -15.2,
+  Mn: 5.6,
+  Co: 11.9,
+  Ni: 10.3,
 };

@@ -127,4 +127,29 @@ export function compareSpectra(
   return best;
 }
 
+/**
+ * White line of a K edge: the largest μ among the points with E − E_F below `maxRel` eV, its height, and its photon
+ * energy refined by the vertex of the parabola through that point and its two neighbours (so a peak between grid
+ * points is located to a fraction of the step). Where that point is not a local maximum (a grid end, or a window
+ * that ends on the rising edge) the grid point itself is returned.
+ */
+export function whiteLine(
+  eRel: ArrayLike<number>,
+  omega: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  maxRel = 15,
+): { height: number; at: number } {
+  let k = -1;
+  for (let i = 0; i < mu.length; i++) if (eRel[i]! < maxRel && (k < 0 || mu[i]! > mu[k]!)) k = i;
+  if (k < 0) return { height: Number.NaN, at: Number.NaN };
+  // not an interior local maximum (grid end, or the window cut a rising edge): the grid point itself
+  if (k === 0 || k === mu.length - 1 || mu[k + 1]! > mu[k]! || mu[k - 1]! > mu[k]!)
+    return { height: mu[k]!, at: omega[k]! };
+  const [x0, x1, x2] = [omega[k - 1]!, omega[k]!, omega[k + 1]!];
+  const d1 = (mu[k]! - mu[k - 1]!) / (x1 - x0);
+  const d2 = (mu[k + 1]! - mu[k]!) / (x2 - x1);
+  const curvature = (d2 - d1) / (x2 - x0);
+  return { height: mu[k]!, at: curvature < 0 ? (x0 + x1) / 2 - d1 / (2 * curvature) : x1 };
+}
+
 export { interp as linearInterpolate };

@@ -5,7 +5,14 @@ import { parseFeffXmu } from '../../io/feff/index.js';
 import { readStructureFile } from '../../io/structure/index.js';
 import { removeSites, supercell } from '../../structure/structure.js';
 import { getEngine } from '../registry.js';
-import { compareSpectra, edgeStepNormalize, linearInterpolate, pearson, steepestRise } from './compare.js';
+import {
+  compareSpectra,
+  edgeStepNormalize,
+  linearInterpolate,
+  pearson,
+  steepestRise,
+  whiteLine,
+} from './compare.js';
 import { buildFmsSystem, prepareCluster, solveAbsorberBlock, tFromPhases } from './propagator.js';
 import { fermiConvolve, fmsEnergyGrid, simulateFmsSite } from './site.js';
 import { lapackAvailable } from '../../math/lapack.js';
@@ -21,6 +28,20 @@ describe('comparison metric (compare_spectra.py)', () => {
     expect(n[0]).toBe(0);
     expect(n[9]).toBe(1);
     expect(steepestRise([0, 1, 2, 3], [0, 0.1, 0.9, 1])).toBe(1);
+  });
+  it('white line: the parabola vertex between grid points; points beyond maxRel are ignored', () => {
+    // μ = 2 − (E − 8343.3)² on a 1 eV grid: the vertex is exact for a parabola
+    const omega = Float64Array.from({ length: 12 }, (_, i) => 8338 + i);
+    const eRel = omega.map((e) => e - 8340);
+    const mu = omega.map((e) => 2 - (e - 8343.3) ** 2);
+    const w = whiteLine(eRel, omega, mu);
+    expect(w.at).toBeCloseTo(8343.3, 6);
+    expect(w.height).toBeCloseTo(2 - 0.09, 9);
+    // with the window ending at E − E_F = 2 eV (8342 excluded) the largest allowed point is the window's last one,
+    // on the rising side: no refinement
+    const cut = whiteLine(eRel, omega, mu, 2);
+    expect(cut.at).toBe(8341);
+    expect(cut.height).toBeCloseTo(2 - 2.3 ** 2, 9);
   });
   it('a rigidly shifted copy is found at its shift with r = 1', () => {
     const x = Float64Array.from({ length: 400 }, (_, i) => 8300 + 0.25 * i);
