@@ -123,7 +123,8 @@ describe.skipIf(!hasShared())(
             expect(Math.abs(m0[i]! / m0[i - 1]! - 1)).toBeLessThan(0.05); // smooth
             // FEFF's column 5 carries its Fermi-step/core-hole convolution (5 % at E_F + 5 eV, 1 % at + 50 eV):
             // the same Lorentzian-broadened step is applied to ours, normalisation point included
-            const stepped = (m0[i]! * lorentzianEdgeStep(de, c.gamma)) / (n0 * lorentzianEdgeStep(50, c.gamma));
+            const stepped =
+              (m0[i]! * lorentzianEdgeStep(de, c.gamma)) / (n0 * lorentzianEdgeStep(50, c.gamma));
             worst = Math.max(worst, Math.abs(stepped / (xmu.mu0[i]! / f0) - 1));
             worstBare = Math.max(worstBare, Math.abs(m0[i]! / n0 / (xmu.mu0[i]! / f0) - 1));
           }
