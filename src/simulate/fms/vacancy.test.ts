@@ -10,7 +10,8 @@ describe.skipIf(!hasShared())(
   'LiNiO2 O vacancy next to Ni (FEFF10 golden pair LiNiO2_NiK / LiNiO2_NiK_Ovac)',
   () => {
     it('lowers the white line and moves it up, as FEFF10 does (2.591 → 2.524, +1.17 eV)', () => {
-      // 3×3×1 supercell: the vacancy's periodic images are ≥ 8.6 Å away, outside the 5 Å cluster
+      // 3×3×1 supercell: the vacancy's periodic images are ≥ 8.6 Å away, outside the 5 Å FMS cluster (the 9 Å
+      // potential cluster includes them, as it should for a periodic array of vacancies)
       const s = supercell(
         readStructureFile(sharedPath('data', 'structures', 'LiNiO2_hex.cif')).value,
         [3, 3, 1],
