@@ -68,7 +68,10 @@ export interface FeffPhaseFile {
   readonly energy: Float64Array;
   readonly erefRe: Float64Array;
   readonly erefIm: Float64Array;
-  /** Complex momentum (FEFF's column, bohr⁻¹ despite the label). */
+  /**
+   * Complex interstitial momentum as FEFF writes it (label "eV/c"): in units where p²/2 is in eV, i.e.
+   * p(bohr⁻¹) = p / √(Hartree in eV) (checked: E − E_ref = p²/2 eV on the real axis).
+   */
   readonly pRe: Float64Array;
   readonly pIm: Float64Array;
   /** deltaRe[l][ie], deltaIm[l][ie] (rad). */
