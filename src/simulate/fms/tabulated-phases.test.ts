@@ -50,41 +50,56 @@ describe('FMS from tabulated phase shifts', () => {
 
 /**
  * Part 2 alone against FEFF10: FEFF10's own phase shifts and complex momenta (phase0N.dat, non-SCF, final-state
- * rule, Hedin–Lundqvist) fed to our propagator and solver for the golden NiO Ni K cluster, compared with the χ of
- * FEFF10's xmu.dat (μ/μ0 − 1) on the same real-axis energies.
+ * rule, Hedin–Lundqvist) fed to our propagator and solver for a golden cluster, compared with the χ of FEFF10's
+ * xmu.dat (μ/μ0 − 1) on the same real-axis energies. LiCoO2 O K is the case whose full-chain comparison fails
+ * (r_deriv, bench/fms-golden.ts): with FEFF's phases our FMS step reproduces it, so that failure lies upstream, in
+ * part 1's Fermi level.
  */
-describe.skipIf(!hasShared())("our FMS with FEFF10's NiO Ni K phase shifts", () => {
-  const dir = (f: string) => sharedPath('data', 'feff-golden', 'NiO_NiK', f);
-  const inp = parseFeffInpCluster(readFileSync(dir('feff.inp'), 'utf8'));
-  const ph = inp.potentials.map((_, i) => parseFeffPhaseFile(readFileSync(dir(`phase0${i}.dat`), 'utf8')));
-  const xmu = parseFeffXmu(readFileSync(dir('xmu.dat'), 'utf8'));
-  const scale = Math.sqrt(HARTREE_EV);
-  const input = (radius: number) => ({
-    atoms: inp.atoms.map((a) => ({ position: [a.x, a.y, a.z] as [number, number, number], ipot: a.ipot })),
-    radius,
-    phases: ph,
-    pRe: Array.from(ph[0]!.pRe, (v) => v / scale),
-    pIm: Array.from(ph[0]!.pIm, (v) => v / scale),
-    // FEFF's lmaxph of this run (fms.inp): 3 for Ni, 2 for O
-    lmax: inp.potentials.map((p) => (p.Z > 10 ? 3 : 2)),
-    // the real-axis points above E_F (xmu.dat rows; the rest of the table is FEFF's complex contour)
-    indices: Array.from(xmu.e, (e, i) => (e > ph[0]!.mu ? i : -1)).filter((i) => i >= 0),
-  });
-  it("reproduces FEFF10's χ at 6 Å (r ≥ 0.98; |Δχ| ≤ 0.08 from E_F + 8 eV)", () => {
-    const { chi, atoms } = fmsChiFromTabulatedPhases(input(6));
-    expect(atoms).toBe(93);
-    const ours: number[] = [];
-    const feff: number[] = [];
-    let worst = 0;
-    xmu.e.forEach((e, i) => {
-      if (!(e > ph[0]!.mu + 3)) return;
-      const f = xmu.mu[i]! / xmu.mu0[i]! - 1;
-      ours.push(chi[i]!);
-      feff.push(f);
-      if (e > ph[0]!.mu + 8) worst = Math.max(worst, Math.abs(chi[i]! - f));
-    });
-    // measured: r 0.997, worst 0.061 (at 30–40 eV)
-    expect(pearson(ours, feff)).toBeGreaterThan(0.98);
-    expect(worst).toBeLessThan(0.08);
-  }, 120_000);
+const CASES = [
+  // measured: r 0.997, worst 0.061 (at 30–40 eV)
+  { name: 'NiO_NiK', atoms: 93, r: 0.98, worst: 0.08 },
+  // measured: r 0.9987, worst 0.040
+  { name: 'LiCoO2_OK', atoms: 108, r: 0.99, worst: 0.06 },
+] as const;
+
+describe.skipIf(!hasShared())("our FMS with FEFF10's phase shifts", () => {
+  for (const c of CASES) {
+    it(`${c.name}: reproduces FEFF10's χ at 6 Å (r ≥ ${c.r}; |Δχ| ≤ ${c.worst} from E_F + 8 eV)`, () => {
+      const dir = (f: string) => sharedPath('data', 'feff-golden', c.name, f);
+      const inp = parseFeffInpCluster(readFileSync(dir('feff.inp'), 'utf8'));
+      const ph = inp.potentials.map((_, i) =>
+        parseFeffPhaseFile(readFileSync(dir(`phase0${i}.dat`), 'utf8')),
+      );
+      const xmu = parseFeffXmu(readFileSync(dir('xmu.dat'), 'utf8'));
+      const scale = Math.sqrt(HARTREE_EV);
+      const mu = ph[0]!.mu;
+      const { chi, atoms } = fmsChiFromTabulatedPhases({
+        atoms: inp.atoms.map((a) => ({
+          position: [a.x, a.y, a.z] as [number, number, number],
+          ipot: a.ipot,
+        })),
+        radius: 6,
+        phases: ph,
+        pRe: Array.from(ph[0]!.pRe, (v) => v / scale),
+        pIm: Array.from(ph[0]!.pIm, (v) => v / scale),
+        // FEFF's lmaxph of these runs (fms.inp): 3 for transition metals, 2 for O and Li (absorber included)
+        lmax: inp.potentials.map((p) => (p.Z > 10 ? 3 : 2)),
+        // the real-axis points above E_F (xmu.dat rows; the rest of the table is FEFF's complex contour)
+        indices: Array.from(xmu.e, (e, i) => (e > mu ? i : -1)).filter((i) => i >= 0),
+      });
+      expect(atoms).toBe(c.atoms);
+      const ours: number[] = [];
+      const feff: number[] = [];
+      let worst = 0;
+      xmu.e.forEach((e, i) => {
+        if (!(e > mu + 3)) return;
+        const f = xmu.mu[i]! / xmu.mu0[i]! - 1;
+        ours.push(chi[i]!);
+        feff.push(f);
+        if (e > mu + 8) worst = Math.max(worst, Math.abs(chi[i]! - f));
+      });
+      expect(pearson(ours, feff)).toBeGreaterThan(c.r);
+      expect(worst).toBeLessThan(c.worst);
+    }, 120_000);
+  }
 });
