@@ -20,9 +20,8 @@ import {
   whiteLine,
 } from '../src/simulate/fms/compare.js';
 import { FMS_CALIBRATION_EV, simulateFmsSite } from '../src/simulate/fms/site.js';
-import { fmsChiFromTabulatedPhases } from '../src/simulate/fms/tabulated-phases.js';
+import { feffTabulatedInput, fmsChiFromTabulatedPhases } from '../src/simulate/fms/tabulated-phases.js';
 import { parseFeffInpCluster, parseFeffPhaseFile } from '../src/io/feff-internals/index.js';
-import { HARTREE_EV } from '../src/core/units.js';
 import { gaussianSmooth } from '../src/simulate/fms/engine.js';
 import { parseAthenaProject } from '../src/io/spectra/athena.js';
 import type { FmsOptions } from '../src/simulate/fms/site.js';
@@ -164,9 +163,6 @@ if (!only || only === 'converge') {
       `NiO R 6 vs 7 Å (${r7.r.info.atoms} atoms, ${r7.seconds.toFixed(1)} s, Gaussian ${f} eV): L2 change ${(100 * Math.sqrt(d / n)).toFixed(2)} % (need < 3 %), ${((100 * dEdge) / d).toFixed(0)} % of it within E_F … E_F + 5 eV`,
     );
   }
-}
-
-if (!only || only === 'converge') {
   // The same R = 6 → 7 Å question asked of FEFF10's own physics: its NiO Ni K phase shifts and complex momenta
   // (phase0N.dat) through our FMS step (`fmsChiFromTabulatedPhases`, which reproduces FEFF10's χ at 6 Å, see
   // tabulated-phases.test.ts), against our whole chain on the same measure: μ0·(1 + χ) on the real-axis points above
@@ -177,16 +173,7 @@ if (!only || only === 'converge') {
   const xmu = golden('NiO_NiK');
   const mu = ph[0]!.mu;
   const idx = Array.from(xmu.e, (e, i) => (e > mu ? i : -1)).filter((i) => i >= 0);
-  const feffAt = (radius: number) =>
-    fmsChiFromTabulatedPhases({
-      atoms: inp.atoms.map((a) => ({ position: [a.x, a.y, a.z] as [number, number, number], ipot: a.ipot })),
-      radius,
-      phases: ph,
-      pRe: Array.from(ph[0]!.pRe, (v) => v / Math.sqrt(HARTREE_EV)),
-      pIm: Array.from(ph[0]!.pIm, (v) => v / Math.sqrt(HARTREE_EV)),
-      lmax: inp.potentials.map((p) => (p.Z > 10 ? 3 : 2)),
-      indices: idx,
-    }).chi;
+  const feffAt = (radius: number) => fmsChiFromTabulatedPhases(feffTabulatedInput(inp, ph, radius, idx)).chi;
   const rel = (a: number[], b: number[]) => {
     let d = 0;
     let n = 0;
@@ -200,7 +187,6 @@ if (!only || only === 'converge') {
   const f7 = feffAt(7);
   const feff6 = idx.map((i) => xmu.mu0[i]! * (1 + f6[i]!));
   const feff7 = idx.map((i) => xmu.mu0[i]! * (1 + f7[i]!));
-  const s = struct('NiO');
   const top = xmu.e[idx[idx.length - 1]!]! - mu;
   const ours = (radius: number) => {
     const r = simulateFmsSite(s, 0, { radius, fermiCutoff: 'step', maxEnergy: top });

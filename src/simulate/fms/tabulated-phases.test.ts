@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hasShared, sharedPath } from '../../../test/shared.js';
-import { HARTREE_EV } from '../../core/units.js';
 import { parseFeffXmu } from '../../io/feff/index.js';
 import { parseFeffInpCluster, parseFeffPhaseFile } from '../../io/feff-internals/index.js';
 import { pearson } from './compare.js';
-import { fmsChiFromTabulatedPhases } from './tabulated-phases.js';
+import { feffTabulatedInput, fmsChiFromTabulatedPhases } from './tabulated-phases.js';
 
 describe('FMS from tabulated phase shifts', () => {
   it('scatterers with zero phase shifts give χ = 0 exactly; a missing absorber or short table is an error', () => {
@@ -71,22 +70,10 @@ describe.skipIf(!hasShared())("our FMS with FEFF10's phase shifts", () => {
         parseFeffPhaseFile(readFileSync(dir(`phase0${i}.dat`), 'utf8')),
       );
       const xmu = parseFeffXmu(readFileSync(dir('xmu.dat'), 'utf8'));
-      const scale = Math.sqrt(HARTREE_EV);
       const mu = ph[0]!.mu;
-      const { chi, atoms } = fmsChiFromTabulatedPhases({
-        atoms: inp.atoms.map((a) => ({
-          position: [a.x, a.y, a.z] as [number, number, number],
-          ipot: a.ipot,
-        })),
-        radius: 6,
-        phases: ph,
-        pRe: Array.from(ph[0]!.pRe, (v) => v / scale),
-        pIm: Array.from(ph[0]!.pIm, (v) => v / scale),
-        // FEFF's lmaxph of these runs (fms.inp): 3 for transition metals, 2 for O and Li (absorber included)
-        lmax: inp.potentials.map((p) => (p.Z > 10 ? 3 : 2)),
-        // the real-axis points above E_F (xmu.dat rows; the rest of the table is FEFF's complex contour)
-        indices: Array.from(xmu.e, (e, i) => (e > mu ? i : -1)).filter((i) => i >= 0),
-      });
+      // the real-axis points above E_F (xmu.dat rows; the rest of the table is FEFF's complex contour)
+      const above = Array.from(xmu.e, (e, i) => (e > mu ? i : -1)).filter((i) => i >= 0);
+      const { chi, atoms } = fmsChiFromTabulatedPhases(feffTabulatedInput(inp, ph, 6, above));
       expect(atoms).toBe(c.atoms);
       const ours: number[] = [];
       const feff: number[] = [];

@@ -10,8 +10,10 @@
  * with δ_1^c the absorber's p-wave phase from the same table.
  */
 import { SpecfuseError } from '../../core/errors.js';
-import { BOHR_ANGSTROM } from '../../core/units.js';
+import { BOHR_ANGSTROM, HARTREE_EV } from '../../core/units.js';
+import type { FeffInpCluster, FeffPhaseFile } from '../../io/feff-internals/index.js';
 import type { SolverKind } from './propagator.js';
+import { defaultLmax } from './site.js';
 import {
   buildFmsSystem,
   chiFromBlock,
@@ -86,7 +88,6 @@ export function fmsChiFromTabulatedPhases(inp: TabulatedFmsInput): { chi: Float6
   );
   const solver = inp.solver ?? defaultSolver();
   const chi = new Float64Array(n).fill(Number.NaN);
-  const at = (xs: ArrayLike<number>, ie: number) => xs[ie]!;
   for (const ie of inp.indices ?? Array.from({ length: n }, (_, i) => i)) {
     const t = inside.map((a) => {
       const tab = inp.phases[a.ipot];
@@ -94,15 +95,46 @@ export function fmsChiFromTabulatedPhases(inp: TabulatedFmsInput): { chi: Float6
         throw new SpecfuseError('invalid-argument', `no phase table for ipot ${a.ipot}`, { field: 'phases' });
       const L = inp.lmax[a.ipot]!;
       return tFromPhases(
-        Float64Array.from({ length: L + 1 }, (_, l) => at(tab.deltaRe[l]!, ie)),
-        Float64Array.from({ length: L + 1 }, (_, l) => at(tab.deltaIm[l]!, ie)),
+        Float64Array.from({ length: L + 1 }, (_, l) => tab.deltaRe[l]![ie]!),
+        Float64Array.from({ length: L + 1 }, (_, l) => tab.deltaIm[l]![ie]!),
         L,
       );
     });
-    const { M, R } = buildFmsSystem(cluster, { re: at(inp.pRe, ie), im: at(inp.pIm, ie) }, t);
+    const { M, R } = buildFmsSystem(cluster, { re: inp.pRe[ie]!, im: inp.pIm[ie]! }, t);
     const B = solveAbsorberBlock(cluster, M, R, solver);
     const p0 = inp.phases[0]!;
-    chi[ie] = chiFromBlock(B, { re: at(p0.deltaRe[1]!, ie), im: at(p0.deltaIm[1]!, ie) }, inp.polarization);
+    chi[ie] = chiFromBlock(B, { re: p0.deltaRe[1]![ie]!, im: p0.deltaIm[1]![ie]! }, inp.polarization);
   }
   return { chi, atoms: inside.length };
+}
+
+/**
+ * Input for `fmsChiFromTabulatedPhases` from a FEFF run: its cluster (feff.inp), its phase0N.dat files indexed by
+ * ipot, and the energy indices to compute. FEFF writes the momentum in units where p²/2 is in eV, converted here to
+ * bohr⁻¹; the angular-momentum cut-offs are our defaults (`defaultLmax`), which are also those of the golden runs.
+ */
+export function feffTabulatedInput(
+  cluster: FeffInpCluster,
+  phases: readonly FeffPhaseFile[],
+  radius: number,
+  indices?: readonly number[],
+): TabulatedFmsInput {
+  const p0 = phases[0];
+  if (!p0)
+    throw new SpecfuseError('invalid-argument', 'no phase file for the absorber (ipot 0)', {
+      field: 'phases',
+    });
+  const scale = Math.sqrt(HARTREE_EV);
+  return {
+    atoms: cluster.atoms.map((a) => ({
+      position: [a.x, a.y, a.z] as [number, number, number],
+      ipot: a.ipot,
+    })),
+    radius,
+    phases,
+    pRe: Array.from(p0.pRe, (v) => v / scale),
+    pIm: Array.from(p0.pIm, (v) => v / scale),
+    lmax: cluster.potentials.map((p) => defaultLmax(p.Z)),
+    ...(indices ? { indices } : {}),
+  };
 }
